@@ -1,0 +1,10 @@
+"""embdash: explore text embeddings. A pure library; the Streamlit UI lives in embdash/ui/ and pages/."""
+
+import os
+
+# Models come from packages that carry their weights; never let a library reach for a hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+__version__ = "0.1.0"

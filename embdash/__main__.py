@@ -1,0 +1,5 @@
+import sys
+
+from embdash.cli import main
+
+sys.exit(main())

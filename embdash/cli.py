@@ -1,0 +1,197 @@
+"""The command line: the same library and the same cache as the dashboard.
+
+    python -m embdash models
+    python -m embdash embed INPUT --text-column COL --model ID --out OUT.parquet
+    python -m embdash map   INPUT --text-column COL --model ID --out OUT.parquet
+
+Bad input exits with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from embdash.errors import EmbdashError
+from embdash.models import CATALOGUE, DEFAULT_MODEL_ID
+
+USAGE_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except EmbdashError as error:
+        return fail(str(error))
+    except OSError as error:  # unreadable input, unwritable output, full disk
+        return fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+    except KeyboardInterrupt:
+        return fail("Interrupted; what was embedded so far is kept in the cache.")
+
+
+def fail(message: str) -> int:
+    print(f"embdash: {' '.join(message.split())}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m embdash", description="Explore text embeddings from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    models = commands.add_parser("models", help="list the models embdash offers")
+    models.add_argument("--json", action="store_true", help="print the catalogue as JSON")
+    models.set_defaults(run=run_models)
+
+    embed = commands.add_parser("embed", help="embed a corpus: the input rows plus an 'embedding' column")
+    add_corpus_arguments(embed)
+    embed.set_defaults(run=run_embed)
+
+    map_ = commands.add_parser("map", help="map a corpus: the input rows plus x, y, cluster (-1: noise) and topic")
+    add_corpus_arguments(map_)
+    add_param_arguments(map_)
+    map_.set_defaults(run=run_map)
+    return parser
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="CSV, TSV, Excel, Parquet, JSON Lines or plain text file")
+    parser.add_argument("--text-column", help="the column with the texts (default: the likeliest one)")
+    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"model id (default {DEFAULT_MODEL_ID}; see 'models')")
+    parser.add_argument("--out", type=Path, required=True, help="output Parquet file")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def add_param_arguments(parser: argparse.ArgumentParser) -> None:
+    """One option per map parameter, with the same defaults and help text as the dashboard."""
+    from embdash.params import MapParams
+
+    for group in fields(MapParams):
+        for f in fields(group.default_factory):
+            parser.add_argument(
+                f"--{group.name}-{f.name}".replace("_", "-"),
+                dest=f"{group.name}.{f.name}",
+                type=type(f.default),
+                default=f.default,
+                choices=f.metadata.get("options"),
+                help=f"{f.metadata['help']} (default {f.default})",
+            )
+
+
+def params_from(args) -> "MapParams":
+    from embdash.params import MapParams
+
+    groups = {}
+    for group in fields(MapParams):
+        cls = group.default_factory
+        groups[group.name] = cls(**{f.name: getattr(args, f"{group.name}.{f.name}") for f in fields(cls)})
+    return MapParams(**groups)
+
+
+def run_models(args) -> int:
+    if args.json:
+        print(json.dumps([asdict(spec) for spec in CATALOGUE], indent=2))
+        return 0
+    table = pd.DataFrame(
+        {
+            "id": spec.id,
+            "dim": spec.dim or "corpus",
+            "MB": round(spec.size_mb),
+            "texts/s": round(spec.docs_per_second),
+            "languages": spec.languages,
+            "licence": spec.licence,
+        }
+        for spec in CATALOGUE
+    )
+    print(table.to_string(index=False))
+    return 0
+
+
+def embedded_corpus(args):
+    """Load the input and embed it with the cache, reporting progress on stderr."""
+    from embdash.corpus import load_corpus
+    from embdash.embed import embed_corpus
+    from embdash.models import load_embedder
+    from embdash.store import Store
+
+    corpus = load_corpus(args.input, text_column=args.text_column)
+    check_writable(args.out)
+    say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+    say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}; loading {args.model}…")
+    embedder = load_embedder(args.model, fit_texts=corpus.texts)
+    store = Store.default()
+    result = embed_corpus(corpus, embedder, store, progress=None if args.quiet else progress_printer())
+    for problem in result.problems:
+        say(f"warning: {problem}")
+    say(f"{result.n_computed:,} texts embedded, {result.n_cached:,} from the cache, in {result.seconds:.1f} s")
+    return corpus, embedder, result
+
+
+def progress_printer():
+    def show(done: int, total: int) -> None:
+        if total:
+            end = "\n" if done == total else "\r"
+            print(f"embedding {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_embed(args) -> int:
+    corpus, embedder, result = embedded_corpus(args)
+    frame = corpus.frame.copy()
+    frame["embedding"] = list(result.vectors.astype(np.float32))
+    write_parquet(frame, args.out, {"model": embedder.spec.id, "cache_key": embedder.cache_key, "text_column": corpus.text_column})
+    return 0
+
+
+def run_map(args) -> int:
+    from embdash import maps
+
+    params = params_from(args)
+    corpus, embedder, result = embedded_corpus(args)
+    say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+    mapped = maps.build_map(result.vectors, corpus.texts, params, on_stage=say)
+    metrics = mapped.metrics
+    say(
+        f"{metrics.n_clusters} clusters, {metrics.noise_share:.0%} unclustered, "
+        f"trustworthiness {metrics.trustworthiness:.3f}, silhouette "
+        + ("n/a" if metrics.silhouette is None else f"{metrics.silhouette:.3f}")
+    )
+    frame = maps.map_frame(corpus.frame, corpus.text_column, mapped)
+    write_parquet(
+        frame,
+        args.out,
+        {"model": embedder.spec.id, "cache_key": embedder.cache_key, "params": asdict(params), "metrics": asdict(metrics)},
+    )
+    return 0
+
+
+def check_writable(out: Path) -> None:
+    """Fail before the slow part if the output cannot be written."""
+    if out.exists() and out.is_dir():
+        raise EmbdashError(f"--out {out} is a folder; give a file name ending in .parquet.")
+    if not out.parent.exists():
+        raise EmbdashError(f"--out {out}: the folder {out.parent} does not exist.")
+
+
+def write_parquet(frame: pd.DataFrame, out: Path, provenance: dict) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from embdash import __version__
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if "embedding" in frame.columns:
+        vectors = np.stack(frame["embedding"].to_list()) if len(frame) else np.zeros((0, 0), np.float32)
+        column = pa.array(list(vectors), type=pa.list_(pa.float32()))
+        table = table.set_column(table.schema.get_field_index("embedding"), "embedding", column)
+    metadata = dict(table.schema.metadata or {})
+    metadata[b"embdash"] = json.dumps({**provenance, "embdash_version": __version__}, default=str).encode()
+    pq.write_table(table.replace_schema_metadata(metadata), out)

@@ -1,0 +1,201 @@
+"""embed(): vectors for a list of texts, reusing the cache and computing only the texts it lacks.
+
+Identical texts are embedded once; texts already in the store (same model cache key, same sha256)
+are read back bit for bit. New vectors are written as they are computed, every SAVE_EVERY vectors
+and at the end, so an interrupted run keeps its work without leaving hundreds of tiny files.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from embdash.corpus import Corpus
+from embdash.errors import CacheError, ModelError
+from embdash.hashing import text_hash
+from embdash.models import Embedder
+from embdash.store import Store
+
+SAVE_EVERY = 4096  # vectors per part file written during a run
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class EmbedResult:
+    vectors: np.ndarray  # (n, d) float32, in input order
+    n_total: int  # texts asked for
+    n_unique: int  # distinct texts
+    n_cached: int  # distinct texts read from the store
+    n_computed: int  # distinct texts the model embedded
+    seconds: float
+    problems: list[str] = field(default_factory=list)  # plain-English notes (damaged cache, cache not saved)
+
+
+def embed_corpus(
+    corpus: Corpus,
+    embedder: Embedder,
+    store: Store | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 256,
+) -> EmbedResult:
+    return embed_texts(corpus.texts, embedder, store=store, progress=progress, batch_size=batch_size)
+
+
+def embed_texts(
+    texts: Sequence[str],
+    embedder: Embedder,
+    store: Store | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 256,
+) -> EmbedResult:
+    """Vectors for `texts`, computing only distinct texts the store lacks. `store=None`: no cache.
+
+    `progress(done, total)` counts distinct texts to compute: (0, total) first, then after each batch.
+    Raises ModelError if the model returns malformed vectors; a cache that cannot be written is only
+    a problem note (the vectors are still returned).
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    started = time.perf_counter()
+    texts = list(texts)
+    hashes = [text_hash(t) for t in texts]
+    unique_hashes, first_position, inverse = _dedupe(hashes)
+    problems_before = len(store.problems) if store is not None else 0
+
+    cached, found = _lookup(store, embedder.cache_key, unique_hashes)
+    expected_dim = embedder.spec.dim or (cached.shape[1] if found.any() else None)
+    if found.any() and cached.shape[1] != expected_dim:
+        found[:] = False  # the cache disagrees with the model: recompute rather than mix dimensions
+
+    missing = np.flatnonzero(~found)
+    # Longest first, as sentence-transformers does: similar lengths share a batch, so little padding.
+    missing_texts = [texts[first_position[i]] for i in missing]
+    by_length = sorted(range(len(missing)), key=lambda j: -len(missing_texts[j]))
+    missing = missing[by_length]
+
+    writer = _CacheWriter(store, embedder)
+    try:
+        computed = _compute(embedder, texts, first_position, unique_hashes, missing, batch_size,
+                            expected_dim, progress, writer)
+    finally:
+        writer.flush()  # also on interruption: keep what was computed
+
+    dim = computed.shape[1] if len(missing) else (cached.shape[1] if found.any() else (embedder.spec.dim or 0))
+    unique_vectors = np.zeros((len(unique_hashes), dim), dtype=np.float32)
+    if found.any():
+        unique_vectors[found] = cached[found]
+    if len(missing):
+        unique_vectors[missing] = computed
+
+    problems = (store.problems[problems_before:] if store is not None else []) + writer.problems
+    return EmbedResult(
+        vectors=unique_vectors.take(inverse, axis=0),
+        n_total=len(texts),
+        n_unique=len(unique_hashes),
+        n_cached=int(found.sum()),
+        n_computed=len(missing),
+        seconds=time.perf_counter() - started,
+        problems=problems,
+    )
+
+
+def _dedupe(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Distinct hashes in first-seen order, the position of each one's first text, and text -> distinct row."""
+    row_of: dict[str, int] = {}
+    inverse = np.fromiter((row_of.setdefault(h, len(row_of)) for h in hashes), dtype=np.int64, count=len(hashes))
+    _, first_position = np.unique(inverse, return_index=True)  # rows are numbered in first-seen order
+    return list(row_of), first_position, inverse
+
+
+def _lookup(store: Store | None, cache_key: str, hashes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    if store is None or not hashes:
+        return np.zeros((len(hashes), 0), np.float32), np.zeros(len(hashes), dtype=bool)
+    return store.load_vectors(cache_key, hashes)
+
+
+def _compute(embedder, texts, first_position, unique_hashes, missing, batch_size, expected_dim, progress, writer):
+    """Embed the distinct texts at `missing` in batches; returns their (len(missing), d) vectors."""
+    total = len(missing)
+    if progress is not None:
+        progress(0, total)
+    batches = []
+    for start in range(0, total, batch_size):
+        rows = missing[start:start + batch_size]
+        batch_texts = [texts[first_position[r]] for r in rows]
+        vectors = _validated(embedder.embed(batch_texts), len(batch_texts), expected_dim, embedder)
+        expected_dim = vectors.shape[1]  # later batches must agree with the first
+        batches.append(vectors)
+        writer.add([unique_hashes[r] for r in rows], vectors)
+        if progress is not None:
+            progress(start + len(rows), total)
+    if not batches:
+        return np.zeros((0, expected_dim or 0), np.float32)
+    return np.concatenate(batches)
+
+
+def _validated(output, n_texts: int, expected_dim: int | None, embedder) -> np.ndarray:
+    """The model's output as (n, d) float32, or a ModelError saying what is wrong with it."""
+    name = embedder.spec.name
+    try:
+        vectors = np.asarray(output, dtype=np.float32)
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"The model {name} returned something that is not a table of numbers.") from exc
+    if vectors.ndim != 2 or vectors.shape[0] != n_texts:
+        raise ModelError(f"The model {name} returned an array of shape {vectors.shape} for {n_texts} texts; "
+                         f"expected one vector per text.")
+    if expected_dim is not None and vectors.shape[1] != expected_dim:
+        raise ModelError(f"The model {name} returned vectors of size {vectors.shape[1]}; expected {expected_dim}.")
+    if not np.isfinite(vectors).all():
+        raise ModelError(f"The model {name} returned invalid numbers (NaN or infinity) for some texts.")
+    return vectors
+
+
+class _CacheWriter:
+    """Collects new vectors and writes them to the store in parts of about SAVE_EVERY rows.
+
+    After the first failed write it stops trying: the run goes on, the vectors live for this session.
+    """
+
+    def __init__(self, store: Store | None, embedder: Embedder):
+        self.store = store
+        self.cache_key = embedder.cache_key
+        self.provenance = _provenance(embedder)
+        self.problems: list[str] = []
+        self._hashes: list[str] = []
+        self._vectors: list[np.ndarray] = []
+        self._pending = 0
+
+    def add(self, hashes: list[str], vectors: np.ndarray) -> None:
+        if self.store is None or self.problems:
+            return
+        self._hashes.extend(hashes)
+        self._vectors.append(vectors)
+        self._pending += len(hashes)
+        if self._pending >= SAVE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.store is None or not self._pending or self.problems:
+            return
+        hashes, vectors = self._hashes, np.concatenate(self._vectors)
+        self._hashes, self._vectors, self._pending = [], [], 0
+        try:
+            self.store.save_vectors(self.cache_key, hashes, vectors, self.provenance)
+        except CacheError as exc:
+            reason = str(exc).rstrip(".")
+            self.problems.append(f"Could not save to the cache: {reason}; the vectors are kept for this session only.")
+
+
+def _provenance(embedder: Embedder) -> dict:
+    spec = embedder.spec
+    return {
+        "model_id": spec.id,
+        "model_name": spec.name,
+        "weights_version": spec.weights_version,
+        "loader": spec.loader,
+        "source": spec.source,
+    }

@@ -1,0 +1,17 @@
+"""Errors a user can act on. The UI and the CLI show their message as it is, never a traceback."""
+
+
+class EmbdashError(Exception):
+    """Base class: the message is written for the analyst, in one or two plain sentences."""
+
+
+class CorpusError(EmbdashError):
+    """The input file cannot be read as a corpus (format, encoding, empty, no text column...)."""
+
+
+class ModelError(EmbdashError):
+    """A model cannot be loaded (unknown id, package missing, hub id while offline...)."""
+
+
+class CacheError(EmbdashError):
+    """The data directory cannot be used (not writable, disk full...)."""

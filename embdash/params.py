@@ -1,0 +1,64 @@
+"""Every tunable as a frozen dataclass. Each field has a default and help text (the UI draws widgets from them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+def param(default, help: str, *, min=None, max=None, step=None, options=None, label: str | None = None):
+    """A dataclass field whose metadata carries the help text and the widget's range."""
+    return field(
+        default=default,
+        metadata={"help": help, "min": min, "max": max, "step": step, "options": options, "label": label},
+    )
+
+
+@dataclass(frozen=True)
+class UmapParams:
+    n_neighbors: int = param(
+        15, "How many neighbours UMAP looks at. Small values keep local detail; large values keep the overall shape.",
+        min=2, max=200, step=1, label="Neighbours",
+    )
+    min_dist: float = param(
+        0.1, "How tightly points may pack in the 2-D map. Small values give dense clumps; large values spread them out.",
+        min=0.0, max=0.99, step=0.01, label="Minimum distance",
+    )
+    metric: str = param(
+        "cosine", "Distance between vectors. Cosine is the usual choice for text embeddings.",
+        options=("cosine", "euclidean"), label="Metric",
+    )
+    seed: int = param(42, "Random seed: the same seed and data give the same map.", min=0, max=2**31 - 1, label="Seed")
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    min_cluster_size: int = param(
+        10, "The smallest group HDBSCAN calls a cluster. Raise it for fewer, bigger clusters.",
+        min=2, max=500, step=1, label="Minimum cluster size",
+    )
+    min_samples: int = param(
+        5, "How conservative clustering is: higher values call more documents noise (unclustered).",
+        min=1, max=100, step=1, label="Minimum samples",
+    )
+    cluster_dims: int = param(
+        5, "Dimensions of the UMAP projection that clustering runs on (a separate projection from the 2-D map).",
+        min=2, max=50, step=1, label="Clustering dimensions",
+    )
+
+
+@dataclass(frozen=True)
+class TopicParams:
+    n_terms: int = param(5, "How many top terms label each cluster.", min=1, max=20, step=1, label="Terms per topic")
+    ngram_max: int = param(2, "Longest phrase, in words, a topic term may be.", min=1, max=3, step=1, label="Longest phrase")
+
+
+@dataclass(frozen=True)
+class MapParams:
+    umap: UmapParams = field(default_factory=UmapParams)
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    topics: TopicParams = field(default_factory=TopicParams)
+
+
+def help_of(cls, name: str) -> str:
+    """The help text of a field."""
+    return next(f.metadata["help"] for f in fields(cls) if f.name == name)

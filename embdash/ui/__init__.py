@@ -1,0 +1,1 @@
+"""The only Streamlit-aware code of embdash: caching, session state, shared widgets."""

@@ -1,0 +1,150 @@
+"""Every cache of the app lives here.
+
+Three layers, cheapest first: Streamlit's in-memory caches (per server process), the parquet store on
+disk (survives restarts, shared with the CLI), and computing. Big arrays travel as `_underscore`
+arguments (Streamlit does not hash them); the cache key is our own content key passed beside them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+import numpy as np
+import streamlit as st
+
+from embdash import cluster as clustering
+from embdash import maps, reduce, topics
+from embdash.corpus import Corpus
+from embdash.embed import embed_corpus
+from embdash.hashing import params_key
+from embdash.models import get_spec, load_embedder
+from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
+from embdash.store import Store
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    return Store.default()
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
+def _embedder(model_id: str, corpus_key: str | None, _fit_texts=None):
+    # corpus_key is part of the key only for models fitted on the corpus (tfidf-lsa).
+    return load_embedder(model_id, fit_texts=_fit_texts)
+
+
+def embedder(model_id: str, corpus: Corpus):
+    """The loaded model, once per server process (per corpus for corpus-fitted models)."""
+    if get_spec(model_id).fitted_on_corpus:
+        return _embedder(model_id, corpus.key, _fit_texts=corpus.texts)
+    return _embedder(model_id, None)
+
+
+@st.cache_resource(show_spinner=False)
+def _vectors_in_memory() -> dict:
+    return {}
+
+
+def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
+    """(vectors key, (n, d) unit vectors) for the corpus, with a progress bar while embedding.
+
+    Kept in memory per server process, and in the parquet store across processes: a text is never
+    embedded twice by the same model.
+    """
+    memory = _vectors_in_memory()
+    model = embedder(model_id, corpus)
+    key = params_key("vectors", corpus.key, model.cache_key)
+    if key in memory:
+        return key, memory[key]
+    bar = st.progress(0.0, text="Checking the embedding cache…")
+    started = time.monotonic()
+
+    def show_progress(done: int, total: int) -> None:
+        if total == 0:
+            return
+        elapsed = time.monotonic() - started
+        left = elapsed / done * (total - done) if done else None
+        eta = f", about {left:.0f} s left" if left is not None else ""
+        bar.progress(done / total, text=f"Embedding with {model.spec.name}: {done:,} of {total:,} new texts{eta}")
+
+    result = embed_corpus(corpus, model, store(), progress=show_progress)
+    bar.empty()
+    for problem in result.problems:
+        st.warning(problem)
+    if result.n_computed:
+        st.toast(f"Embedded {result.n_computed:,} new texts in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
+    if len(memory) >= 8:
+        memory.pop(next(iter(memory)))
+    memory[key] = result.vectors
+    return key, result.vectors
+
+
+def _on_disk(kind: str, key: str, compute, params: dict) -> np.ndarray:
+    """Load a derived array from the store, or compute and save it."""
+    cached = store().load_array(kind, key)
+    if cached is not None:
+        return cached
+    array = compute()
+    try:
+        store().save_array(kind, key, array, params)
+    except Exception as error:  # a full disk must not cost the user the map
+        st.warning(f"Could not save the {kind} to the cache: {error}")
+    return array
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _layout_2d(vectors_key: str, _vectors: np.ndarray, umap: UmapParams) -> np.ndarray:
+    key = params_key("layout-2d", vectors_key, asdict(umap))
+    return _on_disk("layout-2d", key, lambda: maps.layout_2d(_vectors, umap), asdict(umap))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cluster_space(vectors_key: str, _vectors: np.ndarray, umap: UmapParams, dims: int) -> np.ndarray:
+    key = params_key("cluster-space", vectors_key, asdict(umap), dims)
+    return _on_disk(
+        "cluster-space", key, lambda: reduce.project(_vectors, dims, umap), {**asdict(umap), "dims": dims}
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _labels(space_key: str, _points: np.ndarray, params: ClusterParams) -> np.ndarray:
+    return clustering.cluster(_points, params)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _topics(corpus_key: str, _texts: list[str], labels_key: str, _labels: np.ndarray, params: TopicParams) -> dict:
+    return topics.topic_terms(_texts, _labels, params)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _metrics(coords_key: str, _vectors, _coords, labels_key: str, _points, _labels) -> maps.MapMetrics:
+    return maps.MapMetrics(
+        trustworthiness=reduce.trustworthiness(_vectors, _coords),
+        silhouette=clustering.silhouette(_points, _labels),
+        noise_share=clustering.noise_share(_labels),
+        n_clusters=clustering.n_clusters(_labels),
+        n_points=len(_labels),
+    )
+
+
+def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: MapParams) -> maps.MapResult:
+    """Run the map pipeline stage by stage, each cached on exactly the parameters it depends on,
+    so moving a topic slider never re-runs UMAP. Shows each stage's status while it works."""
+    umap = params.umap
+    coords_key = params_key(vectors_key, asdict(umap))
+    space_key = params_key(vectors_key, asdict(umap), params.cluster.cluster_dims)
+    labels_key = params_key(space_key, asdict(params.cluster))
+    with st.status("Building the map…", expanded=False) as status:
+        status.update(label="Projecting to 2-D (UMAP)…")
+        coords = _layout_2d(vectors_key, vectors, umap)
+        status.update(label=f"Projecting to {params.cluster.cluster_dims}-D for clustering (UMAP)…")
+        points = _cluster_space(vectors_key, vectors, umap, params.cluster.cluster_dims)
+        status.update(label="Clustering (HDBSCAN)…")
+        labels = _labels(space_key, points, params.cluster)
+        status.update(label="Labelling topics (c-TF-IDF)…")
+        terms = _topics(corpus.key, corpus.texts, labels_key, labels, params.topics)
+        status.update(label="Measuring how far to trust the map…")
+        metrics = _metrics(coords_key, vectors, coords, labels_key, points, labels)
+        status.update(label="Map ready", state="complete")
+    return maps.MapResult(coords=coords, cluster_points=points, labels=labels, topics=terms, metrics=metrics)

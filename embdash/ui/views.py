@@ -1,0 +1,138 @@
+"""Pieces of pages that show results: numbers, tables, downloads. Text is always shown as text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from embdash import maps
+from embdash.corpus import Corpus, LoadReport, quality_report as corpus_quality
+from embdash.store import CorpusInfo
+
+
+def map_metrics(metrics: maps.MapMetrics) -> None:
+    """The numbers that say how far to trust the map, next to it."""
+    cols = st.columns(4)
+    cols[0].metric(
+        "Trustworthiness (2-D)", f"{metrics.trustworthiness:.3f}",
+        help="How well the 2-D map keeps each document's nearest neighbours from the full embedding space "
+        "(1 = perfectly; below ~0.8, read neighbourhoods on the map with care).",
+    )
+    cols[1].metric(
+        "Silhouette", "–" if metrics.silhouette is None else f"{metrics.silhouette:.3f}",
+        help="How well separated the clusters are, from −1 to 1, over clustered documents only.",
+    )
+    cols[2].metric(
+        "Unclustered", f"{metrics.noise_share:.0%}",
+        help="Share of documents HDBSCAN did not put in any cluster (shown in grey as 'unclustered').",
+    )
+    cols[3].metric("Clusters", f"{metrics.n_clusters}", help="Number of clusters HDBSCAN found.")
+
+
+def selected_rows(frame: pd.DataFrame, event) -> np.ndarray:
+    """Row positions picked by clicking or inside the dragged box, from st.altair_chart's selection event."""
+    selection = (event or {}).get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    mask = np.zeros(len(frame), dtype=bool)
+    box = selection.get("brush") or {}
+    if box.get("x") and box.get("y"):
+        (x0, x1), (y0, y1) = sorted(box["x"]), sorted(box["y"])
+        mask |= frame["x"].between(x0, x1).to_numpy() & frame["y"].between(y0, y1).to_numpy()
+    for point in selection.get("pick") or []:
+        if "row" in point:
+            mask[int(point["row"])] = True
+    return np.flatnonzero(mask)
+
+
+def selected_documents(frame: pd.DataFrame, event, text_column: str) -> None:
+    rows = selected_rows(frame, event)
+    st.subheader("Selected documents")
+    if len(rows) == 0:
+        st.caption("Select points on the map to list them here.")
+        return
+    chosen = frame.iloc[rows]
+    st.caption(f"{len(chosen):,} selected · clusters: {chosen['topic'].value_counts().to_dict()}")
+    first = [text_column, "topic", "cluster"]
+    st.dataframe(chosen[first + [c for c in chosen.columns if c not in first]], hide_index=False, width="stretch")
+    st.download_button("Download the selection (CSV)", to_csv_bytes(chosen), "selection.csv", "text/csv")
+
+
+def cluster_overview(texts: list[str], result: maps.MapResult) -> None:
+    st.subheader("Clusters")
+    table = maps.cluster_table(texts, result.labels, result.topics, points=result.cluster_points)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "share": st.column_config.ProgressColumn("share", format="percent", min_value=0.0, max_value=1.0),
+            "examples": st.column_config.ListColumn("examples", help="Documents closest to the cluster's centre"),
+        },
+    )
+
+
+def map_download(frame: pd.DataFrame, corpus: Corpus, model_id: str) -> None:
+    st.download_button(
+        "Download the map (CSV: your rows plus x, y, cluster, topic)",
+        to_csv_bytes(frame),
+        file_name=f"embdash-map-{corpus.key}-{model_id.replace('/', '_').replace(':', '_')}.csv",
+        mime="text/csv",
+    )
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def load_report(filename: str, report: LoadReport) -> None:
+    """What the loader detected, so the analyst can check it guessed right."""
+    details = [f"{report.n_rows:,} rows", f"{len(report.columns)} columns", f"format {report.format}"]
+    if report.encoding:
+        details.append(f"encoding {report.encoding}")
+    if report.delimiter:
+        details.append(f"delimiter {report.delimiter!r}")
+    st.caption(f"{filename}: " + " · ".join(details))
+    for warning in report.warnings:
+        st.warning(warning)
+
+
+def quality_report(corpus: Corpus, embedder) -> None:
+    """Empty texts, duplicates and texts the model will truncate, with the rows to look at."""
+    limit = embedder.spec.max_tokens
+    counts = embedder.count_tokens(corpus.texts) if limit else None
+    report = corpus_quality(corpus, token_counts=counts, token_limit=limit)
+    cols = st.columns(4)
+    cols[0].metric("Documents", f"{report.n_rows:,}")
+    cols[1].metric("Empty texts", f"{len(report.empty_rows):,}", help="Embedded as empty strings; they carry no meaning.")
+    cols[2].metric("Duplicates", f"{len(report.duplicate_rows):,}", help="Texts equal to an earlier one; each distinct text is embedded once.")
+    cols[3].metric(
+        "Truncated", f"{len(report.too_long_rows):,}" if limit else "–",
+        help=f"Texts longer than the model's limit of {limit} tokens: only their beginning is embedded." if limit
+        else "This model reads texts of any length.",
+    )
+    if report.too_long_rows:
+        st.info(
+            f"{len(report.too_long_rows):,} texts are longer than {embedder.spec.name}'s limit of {limit} tokens "
+            "and are truncated: only their first part shapes their vector."
+        )
+    problems = {"empty": report.empty_rows, "duplicate": report.duplicate_rows, "truncated": report.too_long_rows}
+    if any(problems.values()):
+        with st.expander("Rows to look at"):
+            for kind, rows in problems.items():
+                if rows:
+                    st.caption(f"{kind}: rows {', '.join(map(str, rows[:50]))}{' …' if len(rows) > 50 else ''}")
+
+
+def recent_corpora(corpora: list[CorpusInfo], current_key: str) -> None:
+    """Earlier uploads, most recent first, to go back to."""
+    from embdash.ui import state
+
+    others = [info for info in corpora if info.key != current_key]
+    if not others:
+        return
+    st.subheader("Recent corpora")
+    for info in others[:10]:
+        cols = st.columns([4, 2, 1])
+        cols[0].text(info.name)
+        cols[1].caption(f"{info.n_rows:,} rows · {info.key}")
+        cols[2].button("Open", key=f"open-{info.key}", on_click=state.use_stored_corpus, args=(info.key,))

@@ -1,0 +1,105 @@
+"""Shared widgets: the sidebar frame, parameter controls drawn from the params dataclasses, error display."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import fields
+
+import streamlit as st
+
+from embdash.errors import EmbdashError
+from embdash.models import get_spec
+from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
+from embdash.ui import cache, state
+
+
+@contextmanager
+def shown_errors():
+    """Turn the library's errors into a message on screen and stop the page; nothing else is lost."""
+    try:
+        yield
+    except EmbdashError as error:
+        st.error(str(error))
+        st.stop()
+
+
+def param_controls(cls, prefix: str):
+    """One widget per field of a params dataclass, with its help text; returns the filled instance."""
+    values = {}
+    for f in fields(cls):
+        meta = f.metadata
+        label = meta.get("label") or f.name.replace("_", " ").capitalize()
+        key = f"{prefix}.{f.name}"
+        if meta.get("options"):
+            options = list(meta["options"])
+            values[f.name] = st.selectbox(label, options, index=options.index(f.default), help=meta["help"], key=key)
+        elif f.name == "seed":
+            values[f.name] = int(st.number_input(label, meta["min"], meta["max"], f.default, help=meta["help"], key=key))
+        elif isinstance(f.default, int):
+            values[f.name] = st.slider(label, meta["min"], meta["max"], f.default, meta["step"] or 1, help=meta["help"], key=key)
+        else:
+            values[f.name] = st.slider(label, float(meta["min"]), float(meta["max"]), float(f.default), meta["step"], help=meta["help"], key=key)
+    return cls(**values)
+
+
+def map_params_controls() -> MapParams:
+    """The map's parameters in the sidebar, grouped by the stage they affect."""
+    with st.sidebar.expander("Map settings (UMAP)"):
+        umap = param_controls(UmapParams, "umap")
+    with st.sidebar.expander("Cluster settings (HDBSCAN)"):
+        clusters = param_controls(ClusterParams, "cluster")
+    with st.sidebar.expander("Topic labels (c-TF-IDF)"):
+        topic = param_controls(TopicParams, "topics")
+    return MapParams(umap=umap, cluster=clusters, topics=topic)
+
+
+def model_badge(model_id: str) -> None:
+    spec = get_spec(model_id)
+    dim = f"{spec.dim}-d" if spec.dim else "dimension set by the corpus"
+    st.caption(
+        f"{spec.name} · {dim} · ~{spec.docs_per_second:,.0f} texts/s on 2 cores · {spec.languages} · {spec.licence}"
+    )
+
+
+def sidebar() -> None:
+    """The shared frame: what corpus is loaded and which model embeds it."""
+    with st.sidebar:
+        corpus = state.current_corpus()
+        st.markdown("**Corpus**")
+        st.caption(f"{corpus.name} · {len(corpus):,} documents · text column `{corpus.text_column}`")
+        model_choice()
+
+
+def model_choice() -> None:
+    options = state.catalogue_ids() + st.session_state.get("custom_models", [])
+    current = state.current_model_id()
+    st.selectbox(
+        "Model",
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=lambda model_id: get_spec(model_id).name,
+        key=state.MODEL_KEY,
+        help="The embedding model that turns each text into a vector. Vectors are cached, so switching back is instant.",
+    )
+    model_badge(st.session_state[state.MODEL_KEY])
+    with st.expander("Add your own model"):
+        custom = st.text_input(
+            "A sentence-transformers model: a folder on the server, or a model hub id",
+            key="custom_model_input",
+            help="The hub cannot be reached from this server, so a hub id only works if the model is already stored locally.",
+        )
+        if st.button("Add model", key="custom_model_add") and custom.strip():
+            add_custom_model(custom.strip())
+
+
+def add_custom_model(source: str) -> None:
+    model_id = f"st:{source}"
+    try:
+        cache.embedder(model_id, state.current_corpus())
+    except EmbdashError as error:
+        st.error(str(error))
+        return
+    st.session_state.setdefault("custom_models", [])
+    if model_id not in st.session_state["custom_models"]:
+        st.session_state["custom_models"].append(model_id)
+    st.success(f"Added {source}. Choose it in the Model list above.")

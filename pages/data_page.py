@@ -1,0 +1,54 @@
+"""Data: load a corpus (upload, the bundled sample, or an earlier upload) and see what the models will get."""
+
+import streamlit as st
+
+from embdash.corpus import make_corpus, read_table
+from embdash.errors import EmbdashError
+from embdash.ui import cache, state, views, widgets
+
+st.title("Your corpus")
+state.show_flash()
+
+st.button(
+    "Use the sample corpus",
+    on_click=state.use_sample_corpus,
+    key="data.sample",
+    help="480 short English texts on 12 topics, written for embdash.",
+)
+
+upload = st.file_uploader(
+    "Upload a corpus",
+    type=["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "ndjson", "json"],
+    help="CSV, TSV, Excel, Parquet, JSON Lines, or plain text with one document per line.",
+)
+if upload is not None:
+    try:
+        table, report = read_table(upload.getvalue(), upload.name)
+    except EmbdashError as error:
+        st.error(f"{upload.name}: {error}")
+    else:
+        views.load_report(upload.name, report)
+        text_column = st.selectbox(
+            "Text column",
+            report.columns,
+            index=report.columns.index(report.text_column_guess) if report.text_column_guess in report.columns else 0,
+            help="The column holding the texts to embed. Every other column is kept for colour, tooltips and filters.",
+            key="data.text_column",
+        )
+        st.dataframe(table.head(50), width="stretch")
+        if st.button("Use this corpus", type="primary", key="data.use"):
+            try:
+                state.use_corpus(make_corpus(table, text_column, upload.name))
+            except EmbdashError as error:
+                st.error(str(error))
+            else:
+                state.flash(f"Loaded {upload.name}: {len(table):,} documents. Open the Map to explore it.")
+                st.rerun()
+
+with widgets.shown_errors():
+    corpus = state.current_corpus()
+    st.subheader(f"Current corpus: {corpus.name}")
+    views.quality_report(corpus, cache.embedder(state.current_model_id(), corpus))
+    st.dataframe(corpus.frame, width="stretch")
+
+views.recent_corpora(cache.store().list_corpora(), current_key=corpus.key)

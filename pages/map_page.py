@@ -1,0 +1,34 @@
+"""Map: the corpus in two dimensions, coloured by cluster, each cluster named by its top terms."""
+
+import streamlit as st
+
+from embdash import charts, maps
+from embdash.ui import cache, state, views, widgets
+
+st.title("Map of the corpus")
+
+with widgets.shown_errors():
+    corpus = state.current_corpus()
+    model_id = state.current_model_id()
+    params = widgets.map_params_controls()
+    vectors_key, vectors = cache.vectors(corpus, model_id)
+    result = cache.map_result(corpus, vectors_key, vectors, params)
+
+frame = maps.map_frame(corpus.frame, corpus.text_column, result)
+views.map_metrics(result.metrics)
+
+color_by = st.selectbox(
+    "Colour by",
+    ["topic", *corpus.metadata_columns],
+    key="map.color_by",
+    help="Colour the points by their cluster's topic, or by any other column of the corpus.",
+)
+chart, n_shown = charts.map_chart(frame, color_by=color_by, tooltip_columns=corpus.metadata_columns)
+if n_shown < len(frame):
+    st.caption(f"Showing an even sample of {n_shown:,} of {len(frame):,} documents.")
+event = st.altair_chart(chart, on_select="rerun", key="map.chart", width="stretch")
+st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
+
+views.selected_documents(frame, event, corpus.text_column)
+views.cluster_overview(corpus.texts, result)
+views.map_download(frame, corpus, model_id)

@@ -1,0 +1,50 @@
+"""The Map page, run headlessly with the real default model on the bundled sample corpus."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from embdash.ui.views import selected_rows
+
+TIMEOUT = 300  # the first UMAP call in a process compiles numba code for ~25 s
+
+
+@pytest.fixture(scope="module")
+def app():
+    at = AppTest.from_file("streamlit_app.py", default_timeout=TIMEOUT)
+    at.run()
+    return at
+
+
+def test_first_visit_shows_the_sample_map(app):
+    assert not app.exception
+    assert app.title[0].value == "Map of the corpus"
+    metrics = {m.label: m.value for m in app.metric}
+    assert float(metrics["Trustworthiness (2-D)"]) >= 0.8
+    assert int(metrics["Clusters"]) >= 5  # the sample corpus has 12 written topics
+    assert metrics["Unclustered"].endswith("%")
+    tables = [df.value for df in app.dataframe]
+    clusters = next(t for t in tables if "top terms" in t.columns)
+    assert clusters["size"].sum() == 480
+
+
+def test_topic_slider_changes_labels_without_recomputing_the_map(app):
+    before = app.session_state["umap.seed"]
+    app.slider(key="topics.n_terms").set_value(2).run()
+    assert not app.exception
+    assert app.session_state["umap.seed"] == before
+    clusters = next(df.value for df in app.dataframe if "top terms" in df.value.columns)
+    clustered = clusters[clusters["cluster"] >= 0]
+    assert all(len(terms.split(" · ")) <= 2 for terms in clustered["top terms"])
+
+
+def test_colour_by_metadata_column(app):
+    app.selectbox(key="map.color_by").set_value("category").run()
+    assert not app.exception
+
+
+def test_box_selection_picks_the_points_inside():
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [0.0, 1.0, 2.0, 3.0]})
+    event = {"selection": {"brush": {"x": [0.5, 2.5], "y": [0.5, 2.5]}, "pick": [{"row": 3}]}}
+    assert list(selected_rows(frame, event)) == [1, 2, 3]

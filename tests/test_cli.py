@@ -1,0 +1,98 @@
+"""The command line, run as a user runs it: a real subprocess, real models, the real cache."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import REPO
+
+SAMPLE = REPO / "data" / "samples" / "sample_corpus.csv"
+
+
+def cli(*args, data_dir=None, timeout=600):
+    env = dict(os.environ)
+    if data_dir is not None:
+        env["EMBDASH_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "embdash", *map(str, args)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def test_models_lists_the_catalogue():
+    done = cli("models", "--json")
+    assert done.returncode == 0, done.stderr
+    ids = {entry["id"] for entry in json.loads(done.stdout)}
+    assert {"all-MiniLM-L6-v2", "paraphrase-MiniLM-L3-v2", "all-mpnet-base-v2", "glove-6b-50d", "tfidf-lsa"} <= ids
+    table = cli("models")
+    assert table.returncode == 0 and "all-MiniLM-L6-v2" in table.stdout
+
+
+def test_embed_keeps_rows_in_order_with_unit_vectors(tmp_path):
+    rows = pd.read_csv(SAMPLE).head(40)
+    rows.to_csv(tmp_path / "in.csv", index=False)
+    out = tmp_path / "out.parquet"
+    done = cli("embed", tmp_path / "in.csv", "--text-column", "text", "--model", "all-MiniLM-L6-v2", "--out", out, data_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    result = pd.read_parquet(out)
+    assert result["text"].tolist() == rows["text"].tolist()
+    assert result["category"].tolist() == rows["category"].tolist()
+    vectors = np.stack(result["embedding"].to_list())
+    assert vectors.dtype == np.float32 and vectors.shape == (40, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert pq.read_schema(out).field("embedding").type.value_type == "float"
+    assert b"embdash" in pq.read_schema(out).metadata
+
+    # The same vectors as the library computes directly, and the second run embeds nothing.
+    from embdash.models import load_embedder
+
+    direct = load_embedder("all-MiniLM-L6-v2").embed(rows["text"].tolist())
+    np.testing.assert_allclose(vectors, direct, atol=1e-5)
+    again = cli("embed", tmp_path / "in.csv", "--text-column", "text", "--out", tmp_path / "again.parquet", data_dir=tmp_path / "data")
+    assert again.returncode == 0 and "0 texts embedded, 40 from the cache" in again.stderr
+
+
+def test_map_adds_coordinates_clusters_and_topics(tmp_path):
+    out = tmp_path / "map.parquet"
+    done = cli("map", SAMPLE, "--text-column", "text", "--model", "tfidf-lsa", "--out", out, data_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    result = pd.read_parquet(out)
+    source = pd.read_csv(SAMPLE)
+    assert result["text"].tolist() == source["text"].tolist()
+    assert {"x", "y", "cluster", "topic"} <= set(result.columns)
+    assert np.isfinite(result[["x", "y"]].to_numpy()).all()
+    assert result["cluster"].min() >= -1 and result["cluster"].max() >= 1
+    assert (result.loc[result["cluster"] == -1, "topic"] == "unclustered").all()
+    provenance = json.loads(pq.read_schema(out).metadata[b"embdash"])
+    assert provenance["params"]["umap"]["seed"] == 42 and 0 <= provenance["metrics"]["trustworthiness"] <= 1
+
+
+@pytest.mark.parametrize(
+    "args, content, words",
+    [
+        (["embed", "{missing}"], None, "missing.csv"),
+        (["embed", "{file}"], b"", "empty"),
+        (["embed", "{file}"], bytes(range(256)) * 20, ""),
+        (["embed", "{file}", "--text-column", "nope"], b"a,b\nhello,world\n", "nope"),
+        (["embed", "{file}", "--model", "no-such-model"], b"text\nhello\n", "no-such-model"),
+        (["embed", "{file}", "--model", "st:someone/not-on-this-machine"], b"text\nhello\n", "someone/not-on-this-machine"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, args, content, words):
+    path = tmp_path / "input.csv"
+    if content is not None:
+        path.write_bytes(content)
+    argv = [a.format(missing=tmp_path / "missing.csv", file=path) for a in args]
+    done = cli(*argv, "--out", tmp_path / "out.parquet", data_dir=tmp_path / "data", timeout=120)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    message = done.stderr.strip().splitlines()
+    assert len(message) == 1 and message[0].startswith("embdash: ")
+    assert words.lower() in message[0].lower()
+    assert not (tmp_path / "out.parquet").exists()
