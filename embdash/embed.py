@@ -60,8 +60,10 @@ def embed_texts(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if isinstance(texts, str):
+        raise TypeError("embed_texts takes a list of texts, not a single string: wrap it in a list.")
     started = time.perf_counter()
-    texts = list(texts)
+    texts = ["" if t is None else str(t) for t in texts]  # a missing value is an empty text, as in Corpus.texts
     hashes = [text_hash(t) for t in texts]
     unique_hashes, first_position, inverse = _dedupe(hashes)
     problems_before = len(store.problems) if store is not None else 0

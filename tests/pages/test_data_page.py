@@ -2,11 +2,16 @@
 
 from streamlit.testing.v1 import AppTest
 
+from embdash.corpus import load_corpus, sample_corpus_path
+from tests.conftest import REPO
+
+APP = REPO / "streamlit_app.py"
+
 TIMEOUT = 120
 
 
 def test_data_page_shows_the_sample_corpus():
-    at = AppTest.from_file("streamlit_app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.switch_page("pages/data_page.py").run()
     assert not at.exception
     assert at.title[0].value == "Your corpus"
@@ -16,12 +21,9 @@ def test_data_page_shows_the_sample_corpus():
     assert metrics["Duplicates"] == "0"
 
 
-def test_switching_back_to_the_sample():
-    at = AppTest.from_file("streamlit_app.py", default_timeout=TIMEOUT)
-    at.switch_page("pages/data_page.py").run()
-    at.button(key="data.sample").click().run()
-    assert not at.exception
-    assert "sample" in at.sidebar.caption[0].value
+def current_corpus_heading(at: AppTest) -> str:
+    # AppTest drops the entrypoint's sidebar after switch_page, so read the page's own heading.
+    return next(h.value for h in at.subheader if h.value.startswith("Current corpus"))
 
 
 REVIEWS = "id;review;stars\n" + "".join(
@@ -44,7 +46,7 @@ def uploaded(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 def test_upload_a_csv_and_use_it():
-    at = AppTest.from_file("streamlit_app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.switch_page("pages/data_page.py").run()
     uploaded(at, "reviews.csv", REVIEWS.encode("utf-8"))
     assert not at.exception
@@ -53,14 +55,20 @@ def test_upload_a_csv_and_use_it():
     at.button(key="data.use").click().run()
     assert not at.exception
     assert any("reviews.csv" in s.value for s in at.success)
-    assert "reviews.csv" in at.sidebar.caption[0].value
+    assert current_corpus_heading(at) == "Current corpus: reviews.csv"
     assert {m.label: m.value for m in at.metric}["Documents"] == "5"
+
+    # The sample is listed among the recent corpora, and one click goes back to it.
+    sample_key = load_corpus(sample_corpus_path(), text_column="text").key
+    at.button(key=f"open-{sample_key}").click().run()
+    assert not at.exception
+    assert current_corpus_heading(at) == "Current corpus: sample_corpus.csv"
 
 
 def test_a_broken_upload_gives_a_message_not_a_traceback():
-    at = AppTest.from_file("streamlit_app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.switch_page("pages/data_page.py").run()
     uploaded(at, "garbage.csv", bytes(range(256)) * 40)
     assert not at.exception
     assert at.error and "garbage.csv" in at.error[0].value
-    assert "sample" in at.sidebar.caption[0].value  # what the user had is still there
+    assert current_corpus_heading(at) == "Current corpus: sample_corpus.csv"  # what the user had is kept

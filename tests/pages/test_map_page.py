@@ -3,6 +3,10 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import REPO
+
+APP = REPO / "streamlit_app.py"
+
 from embdash.ui.views import selected_rows
 
 TIMEOUT = 300  # the first UMAP call in a process compiles numba code for ~25 s
@@ -10,7 +14,7 @@ TIMEOUT = 300  # the first UMAP call in a process compiles numba code for ~25 s
 
 @pytest.fixture(scope="module")
 def app():
-    at = AppTest.from_file("streamlit_app.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     return at
 

@@ -1,0 +1,237 @@
+"""embed_texts: reuse the cache, compute only what is new, survive a damaged or unwritable cache."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from embdash import embed as embed_module
+from embdash.corpus import Corpus
+from embdash.embed import EmbedResult, embed_corpus, embed_texts
+from embdash.errors import ModelError
+from embdash.hashing import text_hash
+from embdash.store import Store
+from tests.fakes import PlantedTopicsEmbedder, planted_texts
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "data")
+
+
+@pytest.fixture
+def texts() -> list[str]:
+    return planted_texts(per_topic=50)[0]  # 300 distinct texts
+
+
+def reference(texts: list[str]) -> np.ndarray:
+    """What the model gives with no cache, no batching, no dedupe."""
+    return PlantedTopicsEmbedder().embed(texts)
+
+
+def test_vectors_match_the_plain_embedder_in_input_order(store, texts):
+    shuffled = [texts[i] for i in np.random.default_rng(0).permutation(len(texts))]
+    result = embed_texts(shuffled, PlantedTopicsEmbedder(), store=store, batch_size=64)
+    assert isinstance(result, EmbedResult)
+    assert result.vectors.dtype == np.float32
+    assert result.vectors.tobytes() == reference(shuffled).tobytes()
+    assert (result.n_total, result.n_unique, result.n_cached, result.n_computed) == (300, 300, 0, 300)
+    assert result.problems == [] and result.seconds >= 0
+
+
+def test_batches_respect_batch_size(store, texts):
+    embedder = PlantedTopicsEmbedder()
+    embed_texts(texts, embedder, store=store, batch_size=64)
+    assert sum(embedder.calls) == 300 and max(embedder.calls) <= 64
+
+
+def test_second_run_computes_nothing_and_is_bit_exact(store, texts):
+    first = embed_texts(texts, PlantedTopicsEmbedder(), store=store)
+    embedder = PlantedTopicsEmbedder()
+    second = embed_texts(texts, embedder, store=Store(store.root))  # a new session, from disk
+    assert embedder.calls == []
+    assert (second.n_cached, second.n_computed) == (300, 0)
+    assert second.vectors.tobytes() == first.vectors.tobytes()
+
+
+def test_only_new_texts_are_computed(store):
+    texts = [f"topic{i % 6} document number {i}" for i in range(1000)]
+    embed_texts(texts, PlantedTopicsEmbedder(), store=store)
+    new = [f"topic{i % 6} fresh document {i}" for i in range(10)]
+    combined = texts[:500] + new + texts[500:]
+    embedder = PlantedTopicsEmbedder()
+    result = embed_texts(combined, embedder, store=store)
+    assert sum(embedder.calls) == 10
+    assert (result.n_cached, result.n_computed) == (1000, 10)
+    assert result.vectors.tobytes() == reference(combined).tobytes()
+
+
+def test_duplicates_are_computed_once_and_identical(store):
+    texts = ["topic1 same text", "topic2 other", "topic1 same text", "", "topic2 other", ""]
+    embedder = PlantedTopicsEmbedder()
+    result = embed_texts(texts, embedder, store=store)
+    assert sum(embedder.calls) == 3
+    assert (result.n_total, result.n_unique, result.n_computed) == (6, 3, 3)
+    v = result.vectors
+    assert v[0].tobytes() == v[2].tobytes() and v[1].tobytes() == v[4].tobytes() and v[3].tobytes() == v[5].tobytes()
+    assert v.tobytes() == reference(texts).tobytes()
+
+
+def test_without_a_store_nothing_is_cached(texts):
+    embedder = PlantedTopicsEmbedder()
+    embed_texts(texts[:20], embedder)
+    embed_texts(texts[:20], embedder)
+    assert sum(embedder.calls) == 40
+
+
+def test_empty_input(store):
+    result = embed_texts([], PlantedTopicsEmbedder(), store=store)
+    assert result.vectors.shape == (0, 32) and result.n_total == 0
+
+
+def test_progress_is_monotone_and_ends_at_total(store, texts):
+    seen = []
+    embed_texts(texts, PlantedTopicsEmbedder(), store=store, batch_size=70, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 300)
+    assert seen[-1] == (300, 300)
+    assert all(t == 300 for _, t in seen)
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and len(seen) == 1 + 5  # ceil(300 / 70) batches
+
+    seen.clear()
+    embed_texts(texts, PlantedTopicsEmbedder(), store=store, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 0)]  # all cached: nothing to compute
+
+
+def test_provenance_of_written_parts(store, texts):
+    embed_texts(texts, PlantedTopicsEmbedder(), store=store)
+    (part,) = store.embeddings_dir("fake-topics@1").glob("part-*.parquet")
+    import json
+
+    meta = json.loads(pq.read_schema(part).metadata[b"embdash"])
+    assert meta["model_id"] == "fake-topics" and meta["weights_version"] == "1"
+    assert meta["cache_key"] == "fake-topics@1" and meta["dim"] == 32 and meta["n"] == 300
+
+
+def test_large_runs_are_written_in_few_parts(store, monkeypatch):
+    monkeypatch.setattr(embed_module, "SAVE_EVERY", 100)
+    texts = [f"topic{i % 6} text {i}" for i in range(250)]
+    embed_texts(texts, PlantedTopicsEmbedder(), store=store, batch_size=40)
+    part_sizes = sorted(pq.read_metadata(p).num_rows for p in store.embeddings_dir("fake-topics@1").glob("part-*"))
+    assert sum(part_sizes) == 250 and len(part_sizes) == 3  # 120 + 120 + 10: every ~100, then the rest
+
+
+def test_interrupted_run_keeps_what_it_computed(store, monkeypatch):
+    monkeypatch.setattr(embed_module, "SAVE_EVERY", 1000)
+    texts = [f"topic{i % 6} text {i}" for i in range(100)]
+
+    class Interrupted(Exception):
+        pass
+
+    class FailsOnThirdBatch(PlantedTopicsEmbedder):
+        def embed(self, batch):
+            if len(self.calls) == 2:
+                raise Interrupted
+            return super().embed(batch)
+
+    with pytest.raises(Interrupted):
+        embed_texts(texts, FailsOnThirdBatch(), store=store, batch_size=20)
+    embedder = PlantedTopicsEmbedder()
+    result = embed_texts(texts, embedder, store=store, batch_size=20)
+    assert (result.n_cached, result.n_computed) == (40, 60)
+    assert result.vectors.tobytes() == reference(texts).tobytes()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_damaged_cache_is_recomputed(store, texts, damage):
+    embed_texts(texts, PlantedTopicsEmbedder(), store=store)
+    (part,) = store.embeddings_dir("fake-topics@1").glob("part-*.parquet")
+    data = part.read_bytes()
+    part.write_bytes(data[: len(data) // 2] if damage == "truncate" else np.random.bytes(len(data)))
+
+    embedder = PlantedTopicsEmbedder()
+    result = embed_texts(texts, embedder, store=Store(store.root))
+    assert sum(embedder.calls) == 300
+    assert result.vectors.tobytes() == reference(texts).tobytes()
+    assert len(result.problems) == 1 and "set aside" in result.problems[0]
+    assert part.with_name(part.name + ".corrupt").exists()
+    # and the recomputed vectors were saved again
+    again = PlantedTopicsEmbedder()
+    embed_texts(texts, again, store=Store(store.root))
+    assert again.calls == []
+
+
+def test_cache_folder_deleted_between_runs(store, texts):
+    embed_texts(texts, PlantedTopicsEmbedder(), store=store)
+    shutil.rmtree(store.root)
+    embedder = PlantedTopicsEmbedder()
+    result = embed_texts(texts, embedder, store=store)
+    assert sum(embedder.calls) == 300 and result.problems == []
+    assert result.vectors.tobytes() == reference(texts).tobytes()
+    assert list(store.embeddings_dir("fake-topics@1").glob("part-*.parquet"))
+
+
+def test_unwritable_cache_still_returns_vectors(store, texts, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", disk_full)
+    result = embed_texts(texts, PlantedTopicsEmbedder(), store=store)
+    assert result.vectors.tobytes() == reference(texts).tobytes()
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith("Could not save to the cache:")
+    assert "disk is full" in result.problems[0] and "this session only" in result.problems[0]
+
+
+@pytest.mark.parametrize(
+    "bad_output,message",
+    [
+        (lambda batch: np.zeros((len(batch) - 1, 32), np.float32), "shape"),
+        (lambda batch: np.zeros((len(batch), 7), np.float32), "size 7"),
+        (lambda batch: np.full((len(batch), 32), np.nan, np.float32), "NaN"),
+        (lambda batch: np.zeros(len(batch)), "shape"),
+        (lambda batch: "nonsense", "not a table"),
+    ],
+)
+def test_malformed_model_output_is_a_clear_error(store, bad_output, message):
+    class Broken(PlantedTopicsEmbedder):
+        def embed(self, batch):
+            return bad_output(batch)
+
+    with pytest.raises(ModelError, match=message):
+        embed_texts(["topic1 a", "topic2 b"], Broken(), store=store)
+
+
+def test_embed_corpus_embeds_the_text_column(store):
+    frame = pd.DataFrame({"body": ["topic1 a", "topic2 b", "topic1 a"], "id": [1, 2, 3]})
+    corpus = Corpus(frame=frame, text_column="body", name="t.csv", key="0123456789abcdef")
+    try:
+        texts = corpus.texts
+    except NotImplementedError:
+        pytest.skip("Corpus.texts is not implemented yet")
+    result = embed_corpus(corpus, PlantedTopicsEmbedder(), store=store)
+    assert result.vectors.tobytes() == reference(texts).tobytes()
+    assert result.n_unique == 2
+
+
+def test_cache_of_another_dimension_is_recomputed_not_mixed(store, texts):
+    old_hashes = [text_hash(t) for t in texts[:10]]
+    store.save_vectors("fake-topics@1", old_hashes, np.ones((10, 16), np.float32), {})  # weights changed, same key
+    embedder = PlantedTopicsEmbedder()
+    result = embed_texts(texts[:20], embedder, store=store)
+    assert sum(embedder.calls) == 20
+    assert result.vectors.tobytes() == reference(texts[:20]).tobytes()
+    assert any("dimension" in p for p in result.problems)
+    assert store.load_vectors("fake-topics@1", old_hashes)[0].shape == (10, 32)
+
+
+def test_missing_values_are_empty_texts_and_a_lone_string_is_refused(store):
+    result = embed_texts([None, ""], PlantedTopicsEmbedder(), store=store)
+    assert result.n_unique == 1
+    with pytest.raises(TypeError, match="list of texts"):
+        embed_texts("topic1 oops", PlantedTopicsEmbedder(), store=store)
