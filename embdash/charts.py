@@ -63,38 +63,19 @@ def map_chart(
     """A scatter of frame.x / frame.y coloured by `color_by`; returns (chart, number of points drawn).
 
     `text_column` (default: a column named "text", if any) becomes a tooltip snippet (first
-    SNIPPET_CHARS characters) listed first, then `tooltip_columns`. Colour is nominal for cluster, topic and non-numeric columns (unclustered in
-    light grey, categories beyond MAX_CATEGORIES as "other") and quantitative for numeric ones.
-    Frames over `max_points` rows are drawn as an even random sample (fixed seed); the "row" field
-    of every drawn point is its position in `frame`, so selections map back to frame.iloc.
+    SNIPPET_CHARS characters), listed before `tooltip_columns`. Colour is nominal for cluster, topic
+    and non-numeric columns (unclustered in light grey; categories beyond MAX_CATEGORIES as
+    "other") and quantitative for numeric ones. Frames over `max_points` rows are drawn as an even
+    random sample (fixed seed). Each point's "row" field is its position in `frame`, so a selection
+    maps back with frame.iloc.
     """
-    for required in ("x", "y"):
-        if required not in frame.columns:
-            raise ValueError(f"The map frame has no {required!r} column.")
-    if color_by is not None and color_by not in frame.columns:
-        raise ValueError(f"Cannot colour by {color_by!r}: no such column.")
-
-    if text_column is None and "text" in frame.columns:
-        text_column = "text"
-    if text_column is not None and text_column not in frame.columns:
-        raise ValueError(f"No text column {text_column!r} in the map frame.")
+    text_column = _checked_columns(frame, color_by, text_column)
     rows = sample_rows(len(frame), max_points)
-    shown = frame.iloc[rows]
-    data = pd.DataFrame({ROW_FIELD: rows, "x": shown["x"].to_numpy(), "y": shown["y"].to_numpy()})
-    tooltips = []
-    if text_column is not None:
-        data[SNIPPET_FIELD] = [snippet(t) for t in shown[text_column]]
-        tooltips.append(alt.Tooltip(SNIPPET_FIELD, type="nominal", title=text_column))
-    fields = {}  # column -> field name in the chart data
-    for column in dict.fromkeys(c for c in tooltip_columns if c not in ("x", "y", text_column)):
-        fields[column] = _field_name(column, taken=set(data.columns))
-        data[fields[column]] = _tooltip_values(shown[column])
-        tooltips.append(alt.Tooltip(fields[column], type=_tooltip_type(shown[column]), title=str(column)))
-
+    data = pd.DataFrame({ROW_FIELD: rows, "x": frame["x"].to_numpy()[rows], "y": frame["y"].to_numpy()[rows]})
     encodings = {
-        "x": alt.X("x", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
-        "y": alt.Y("y", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
-        "tooltip": tooltips,
+        "x": alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
+        "y": alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
+        "tooltip": _add_tooltips(data, frame.iloc[rows], text_column, tooltip_columns),
     }
     if color_by is not None:
         # Its own field: the colour holds labels ("unclustered"), a tooltip of the same column raw values.
@@ -118,13 +99,13 @@ def cluster_bar_chart(table: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("size", type="quantitative", title="documents"),
-            y=alt.Y("topic", type="nominal", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("topic", type="nominal", scale=_nominal_scale(order), legend=None),
+            x=alt.X(field="size", type="quantitative", title="documents"),
+            y=alt.Y(field="topic", type="nominal", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color(field="topic", type="nominal", scale=_nominal_scale(order), legend=None),
             tooltip=[
-                alt.Tooltip("topic", type="nominal"),
-                alt.Tooltip("size", type="quantitative"),
-                alt.Tooltip("share", type="quantitative", format=".1%"),
+                alt.Tooltip(field="topic", type="nominal"),
+                alt.Tooltip(field="size", type="quantitative"),
+                alt.Tooltip(field="share", type="quantitative", format=".1%"),
             ],
         )
         .properties(height=max(60, 22 * len(data)))
@@ -153,19 +134,46 @@ def snippet(text, limit: int = SNIPPET_CHARS) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
 
 
+def _checked_columns(frame: pd.DataFrame, color_by: str | None, text_column: str | None) -> str | None:
+    """Raises ValueError for a missing column; returns the text column to use (or None)."""
+    for required in ("x", "y"):
+        if required not in frame.columns:
+            raise ValueError(f"The map frame has no {required!r} column.")
+    if color_by is not None and color_by not in frame.columns:
+        raise ValueError(f"Cannot colour by {color_by!r}: no such column.")
+    if text_column is None:
+        return "text" if "text" in frame.columns else None
+    if text_column not in frame.columns:
+        raise ValueError(f"No text column {text_column!r} in the map frame.")
+    return text_column
+
+
+def _add_tooltips(data: pd.DataFrame, shown: pd.DataFrame, text_column: str | None, columns: Sequence[str]) -> list:
+    """Adds the tooltip fields to `data` and returns their tooltip definitions, the text snippet first."""
+    tooltips = []
+    if text_column is not None:
+        data[SNIPPET_FIELD] = [snippet(t) for t in shown[text_column]]
+        tooltips.append(alt.Tooltip(field=SNIPPET_FIELD, type="nominal", title=text_column))
+    for column in dict.fromkeys(c for c in columns if c not in ("x", "y", text_column)):
+        field = _field_name(column, taken=set(data.columns))
+        data[field] = _tooltip_values(shown[column])
+        tooltips.append(alt.Tooltip(field=field, type=_tooltip_type(shown[column]), title=str(column)))
+    return tooltips
+
+
 def _colour_encoding(frame: pd.DataFrame, rows: np.ndarray, color_by: str, field: str, data: pd.DataFrame):
     """Adds the colour values to `data` (one per drawn row) and returns the colour encoding."""
     if _is_nominal(frame, color_by):
         values, domain = _categories(frame, rows, color_by)
         data[field] = values
         scale = _nominal_scale(domain)
-        return alt.Color(field, type="nominal", scale=scale, title=color_by, legend=alt.Legend(labelLimit=280))
+        return alt.Color(field=field, type="nominal", scale=scale, title=color_by, legend=alt.Legend(labelLimit=280))
     data[field] = pd.to_numeric(frame[color_by].iloc[rows], errors="coerce").to_numpy()
     # Rows without a value stay on the map in grey instead of being filtered out.
     valid = f"isValid(datum[{_js_string(field)}]) && isFinite(datum[{_js_string(field)}])"
     return alt.condition(
         valid,
-        alt.Color(field, type="quantitative", scale=alt.Scale(scheme="viridis"), title=color_by),
+        alt.Color(field=field, type="quantitative", scale=alt.Scale(scheme="viridis"), title=color_by),
         alt.value(NOISE_COLOUR),
     )
 
@@ -215,7 +223,7 @@ def _nominal_scale(domain: list[str]) -> alt.Scale:
 
 def _noise_first(data: pd.DataFrame, field: str) -> pd.DataFrame:
     # Vega draws in data order: unclustered and "other" first, so clusters are drawn on top.
-    if data[field].dtype != object:
+    if pd.api.types.is_numeric_dtype(data[field].dtype):
         return data
     background = data[field].isin([UNCLUSTERED, OTHER, MISSING]).to_numpy()
     order = np.concatenate([np.flatnonzero(background), np.flatnonzero(~background)])

@@ -152,9 +152,11 @@ def run_embed(args) -> int:
 
 
 def run_map(args) -> int:
-    from embdash import maps
+    from embdash import maps, reduce
+    from embdash.config import data_dir
 
     params = params_from(args)
+    reduce.enable_numba_cache(data_dir() / "numba-cache")
     corpus, embedder, result = embedded_corpus(args)
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
     mapped = maps.build_map(result.vectors, corpus.texts, params, on_stage=say)

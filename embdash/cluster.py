@@ -5,8 +5,6 @@ Labels are an (n,) int array: 0 is the largest cluster, 1 the next, ...; -1 is n
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from embdash.params import ClusterParams
@@ -34,10 +32,7 @@ def cluster(points: np.ndarray, params: ClusterParams = ClusterParams()) -> np.n
         min_samples=effective_min_samples(n, params),
         metric="euclidean",
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # hdbscan's sklearn deprecation chatter
-        labels = clusterer.fit_predict(points)
-    return renumber_by_size(labels)
+    return renumber_by_size(clusterer.fit_predict(points))
 
 
 def effective_min_cluster_size(n: int, params: ClusterParams) -> int:

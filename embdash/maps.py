@@ -130,7 +130,7 @@ def cluster_table(
     Columns: cluster, topic, size, share, top terms (joined by " · "), examples (list of texts:
     those nearest the cluster's centroid in `points` when given, else the first ones).
     """
-    labels = np.asarray(labels)
+    texts, labels = list(texts), np.asarray(labels)  # positions, whatever the texts' index
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels.")
     present = [int(c) for c in np.unique(labels)]

@@ -23,10 +23,15 @@ color_by = st.selectbox(
     key="map.color_by",
     help="Colour the points by their cluster's topic, or by any other column of the corpus.",
 )
-chart, n_shown = charts.map_chart(frame, color_by=color_by, tooltip_columns=corpus.metadata_columns)
+chart, n_shown = charts.map_chart(
+    frame, color_by=color_by, tooltip_columns=corpus.metadata_columns, text_column=corpus.text_column
+)
 if n_shown < len(frame):
     st.caption(f"Showing an even sample of {n_shown:,} of {len(frame):,} documents.")
-event = st.altair_chart(chart, on_select="rerun", key="map.chart", width="stretch")
+# Listen to the selections only: otherwise every zoom or pan would rerun the page.
+event = st.altair_chart(
+    chart, on_select="rerun", selection_mode=charts.SELECTION_PARAMS, key="map.chart", width="stretch"
+)
 st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
 
 views.selected_documents(frame, event, corpus.text_column)

@@ -125,7 +125,7 @@ def test_numba_cache_is_switched_on_in_a_versioned_folder(tmp_path):
     assert folder.name.startswith("numba-") and "umap-learn" in folder.name
 
 
-@pytest.mark.skipif(not os.environ.get("EMBDASH_SLOW_TESTS"), reason="slow: set EMBDASH_SLOW_TESTS=1 (~40 s)")
+@pytest.mark.slow
 def test_numba_cache_makes_a_second_process_start_fast(tmp_path):
     code = (
         "import sys, time; from embdash import reduce; reduce.enable_numba_cache(sys.argv[1]);"

@@ -15,6 +15,7 @@ import streamlit as st
 
 from embdash import cluster as clustering
 from embdash import maps, reduce, topics
+from embdash.config import data_dir
 from embdash.corpus import Corpus
 from embdash.embed import embed_corpus
 from embdash.hashing import params_key
@@ -100,10 +101,11 @@ def _layout_2d(vectors_key: str, _vectors: np.ndarray, umap: UmapParams) -> np.n
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _cluster_space(vectors_key: str, _vectors: np.ndarray, umap: UmapParams, dims: int) -> np.ndarray:
-    key = params_key("cluster-space", vectors_key, asdict(umap), dims)
+def _cluster_space(vectors_key: str, _vectors: np.ndarray, space_umap: UmapParams, dims: int) -> np.ndarray:
+    """The k-d projection clustering runs on; `space_umap` is maps.clustering_umap_params(...)."""
+    key = params_key("cluster-space", vectors_key, asdict(space_umap), dims)
     return _on_disk(
-        "cluster-space", key, lambda: reduce.project(_vectors, dims, umap), {**asdict(umap), "dims": dims}
+        "cluster-space", key, lambda: reduce.project(_vectors, dims, space_umap), {**asdict(space_umap), "dims": dims}
     )
 
 
@@ -119,13 +121,7 @@ def _topics(corpus_key: str, _texts: list[str], labels_key: str, _labels: np.nda
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _metrics(coords_key: str, _vectors, _coords, labels_key: str, _points, _labels) -> maps.MapMetrics:
-    return maps.MapMetrics(
-        trustworthiness=reduce.trustworthiness(_vectors, _coords),
-        silhouette=clustering.silhouette(_points, _labels),
-        noise_share=clustering.noise_share(_labels),
-        n_clusters=clustering.n_clusters(_labels),
-        n_points=len(_labels),
-    )
+    return maps.measure(_vectors, _coords, _points, _labels)
 
 
 def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: MapParams) -> maps.MapResult:
@@ -133,13 +129,14 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
     so moving a topic slider never re-runs UMAP. Shows each stage's status while it works."""
     umap = params.umap
     coords_key = params_key(vectors_key, asdict(umap))
-    space_key = params_key(vectors_key, asdict(umap), params.cluster.cluster_dims)
+    space_umap = maps.clustering_umap_params(umap)
+    space_key = params_key(vectors_key, asdict(space_umap), params.cluster.cluster_dims)
     labels_key = params_key(space_key, asdict(params.cluster))
     with st.status("Building the map…", expanded=False) as status:
         status.update(label="Projecting to 2-D (UMAP)…")
         coords = _layout_2d(vectors_key, vectors, umap)
         status.update(label=f"Projecting to {params.cluster.cluster_dims}-D for clustering (UMAP)…")
-        points = _cluster_space(vectors_key, vectors, umap, params.cluster.cluster_dims)
+        points = _cluster_space(vectors_key, vectors, space_umap, params.cluster.cluster_dims)
         status.update(label="Clustering (HDBSCAN)…")
         labels = _labels(space_key, points, params.cluster)
         status.update(label="Labelling topics (c-TF-IDF)…")
@@ -148,3 +145,9 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
         metrics = _metrics(coords_key, vectors, coords, labels_key, points, labels)
         status.update(label="Map ready", state="complete")
     return maps.MapResult(coords=coords, cluster_points=points, labels=labels, topics=terms, metrics=metrics)
+
+
+@st.cache_resource(show_spinner=False)
+def numba_cache() -> int:
+    """Keep UMAP's compiled code on disk: a restarted server skips the ~25 s first-call compile."""
+    return reduce.enable_numba_cache(data_dir() / "numba-cache")

@@ -52,3 +52,32 @@ def test_box_selection_picks_the_points_inside():
     frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [0.0, 1.0, 2.0, 3.0]})
     event = {"selection": {"brush": {"x": [0.5, 2.5], "y": [0.5, 2.5]}, "pick": [{"row": 3}]}}
     assert list(selected_rows(frame, event)) == [1, 2, 3]
+
+
+def test_each_slider_recomputes_only_the_stages_it_affects(app, monkeypatch):
+    import embdash.cluster
+    import embdash.reduce
+
+    calls = {"project": 0, "cluster": 0}
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(embdash.reduce, "project", counting("project", embdash.reduce.project))
+    monkeypatch.setattr(embdash.cluster, "cluster", counting("cluster", embdash.cluster.cluster))
+
+    app.slider(key="topics.ngram_max").set_value(1).run()
+    assert not app.exception
+    assert calls == {"project": 0, "cluster": 0}  # topic terms only
+
+    app.slider(key="cluster.min_cluster_size").set_value(12).run()
+    assert not app.exception
+    assert calls == {"project": 0, "cluster": 1}  # clustering, not the projections
+
+    app.slider(key="umap.n_neighbors").set_value(20).run()
+    assert not app.exception
+    assert calls == {"project": 2, "cluster": 1 + 1}  # both projections, then clustering again

@@ -1,0 +1,111 @@
+"""c-TF-IDF topic terms: the planted words come out, stop words and numbers never do."""
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from embdash import topics
+from embdash.params import TopicParams
+from tests.fakes import TOPIC_WORDS, planted_texts
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return planted_texts()
+
+
+def words_of(terms):
+    return {word for term, _ in terms for word in term.split()}
+
+
+@pytest.mark.parametrize("ngram_max", [1, 2])
+def test_each_cluster_is_named_by_its_planted_words(planted, ngram_max):
+    texts, labels = planted
+    found = topics.topic_terms(texts, labels, TopicParams(n_terms=5, ngram_max=ngram_max))
+    assert sorted(found) == list(range(6))
+    for topic, terms in found.items():
+        planted_words = set(TOPIC_WORDS[topic])
+        # Every text starts with its marker "topic<k>", so that token is distinctive too.
+        assert words_of(terms) <= planted_words | {f"topic{topic}"}, terms
+        assert len(words_of(terms) & planted_words) >= 4, terms
+
+
+def test_stop_words_and_numbers_never_appear():
+    texts = [
+        "the river and the boat are on the water 2024",
+        "it is a boat on the river in 1999 and it is there",
+        "the guitar and the band were in the song 42",
+        "a song is what the band and the guitar play, 7 times",
+    ]
+    found = topics.topic_terms(texts, np.array([0, 0, 1, 1]), TopicParams(n_terms=20, ngram_max=2))
+    for terms in found.values():
+        assert terms
+        for word in words_of(terms):
+            assert word not in ENGLISH_STOP_WORDS
+            assert not word.isdigit()
+
+
+def test_words_with_digits_are_kept():
+    found = topics.topic_terms(["covid19 cases rise", "covid19 cases fall"], np.array([0, 0]), TopicParams(n_terms=5))
+    assert "covid19" in words_of(found[0])
+
+
+def test_noise_gets_no_terms_but_shares_the_idf():
+    texts = ["river boat", "river water", "guitar song", "guitar band", "river guitar song"]
+    found = topics.topic_terms(texts, np.array([0, 0, 1, 1, -1]), TopicParams(n_terms=3, ngram_max=1))
+    assert sorted(found) == [0, 1]
+    assert found[0][0][0] == "river"
+    assert found[1][0][0] == "guitar"
+
+
+def test_ngrams_find_phrases():
+    texts = ["new york city lights", "new york subway", "new york pizza", "paris cafe", "paris metro", "paris louvre"]
+    found = topics.topic_terms(texts, np.array([0, 0, 0, 1, 1, 1]), TopicParams(n_terms=5, ngram_max=2))
+    assert "new york" in [term for term, _ in found[0]]
+
+
+def test_terms_are_ranked_and_limited(planted):
+    texts, labels = planted
+    found = topics.topic_terms(texts, labels, TopicParams(n_terms=3))
+    for terms in found.values():
+        assert len(terms) == 3
+        scores = [score for _, score in terms]
+        assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+
+
+def test_c_tf_idf_follows_bertopic_formula():
+    counts = np.array([[3, 1, 0], [0, 1, 4]], dtype=float)
+    tf = counts / counts.sum(axis=1, keepdims=True)
+    average_words = counts.sum() / 2
+    idf = np.log(1 + average_words / counts.sum(axis=0))
+    np.testing.assert_allclose(topics.c_tf_idf(counts), tf * idf)
+
+
+def test_texts_without_usable_words_give_empty_terms():
+    assert topics.topic_terms(["the and 123", "of 42 the"], np.array([0, 0]), TopicParams()) == {0: []}
+    assert topics.topic_terms(["the and", "of it"], np.array([-1, -1]), TopicParams()) == {}
+    assert topics.topic_terms([], np.array([], dtype=int), TopicParams()) == {}
+
+
+def test_single_document_cluster():
+    found = topics.topic_terms(["lonely lighthouse keeper"], np.array([0]), TopicParams(n_terms=2, ngram_max=1))
+    assert [term for term, _ in found[0]] == ["keeper", "lighthouse"]  # equal scores: alphabetical
+
+
+def test_mismatched_lengths_raise():
+    with pytest.raises(ValueError, match="labels"):
+        topics.topic_terms(["a text"], np.array([0, 1]), TopicParams())
+
+
+def test_label_and_name():
+    terms = [("river", 0.5), ("boat", 0.4), ("water", 0.3), ("fish", 0.2)]
+    assert topics.topic_label(terms) == "river · boat · water"
+    assert topics.topic_label(["river"]) == "river"
+    assert topics.topic_label([]) == "no terms"
+    assert topics.topic_name(3, terms) == "3: river · boat · water"
+    assert topics.topic_name(-1, terms) == "unclustered"
+
+
+def test_repeated_words_are_dropped():
+    ranked = ["river boat", "river", "boat", "water", "boat water", "fish river"]
+    assert topics.drop_repeated_words(ranked) == ["river boat", "water", "fish river"]
