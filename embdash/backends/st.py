@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from embdash.backends.common import BATCH_SIZE, EmbedderBase, import_library, text_list
+from embdash.backends.common import BATCH_SIZE, EmbedderBase, calm_openmp_threads, import_library, text_list
 from embdash.errors import ModelError
 from embdash.hashing import params_key
 
@@ -44,6 +44,7 @@ class SentenceTransformerEmbedder(EmbedderBase):
 
 def load_sentence_transformer(spec, folder: Path) -> SentenceTransformerEmbedder:
     """Load a model folder (never a hub name: nothing here may reach for the network)."""
+    calm_openmp_threads()
     st = import_library("sentence_transformers", "sentence-transformers==6.2.0", spec.name)
     _hide_weight_loading_bars()
     try:

@@ -35,7 +35,14 @@ class TfidfLsaEmbedder(EmbedderBase):
         texts = text_list(texts)
         if not texts:
             return np.zeros((0, self.spec.dim), dtype=np.float32)
-        return unit_rows(self._svd.transform(self._vectorizer.transform(texts)))
+        with one_blas_thread(self.spec.name):
+            return unit_rows(self._svd.transform(self._vectorizer.transform(texts)))
+
+
+def one_blas_thread(model_name: str):
+    """Limit OpenBLAS to one thread: its spinning threads made a 0.1 s SVD take 10 s on a busy 2-core machine."""
+    threadpoolctl = import_library("threadpoolctl", "threadpoolctl", model_name)
+    return threadpoolctl.threadpool_limits(limits=1, user_api="blas")
 
 
 def fit_tfidf_lsa(spec, fit_texts: Sequence[str] | None) -> TfidfLsaEmbedder:
@@ -59,6 +66,7 @@ def fit_tfidf_lsa(spec, fit_texts: Sequence[str] | None) -> TfidfLsaEmbedder:
     n_components = min(MAX_COMPONENTS, tfidf.shape[0] - 1, tfidf.shape[1] - 1)
     if n_components < 1:
         raise ModelError(f"{spec.name} needs at least two different words in the corpus; this one has {tfidf.shape[1]}.")
-    svd = decomposition.TruncatedSVD(n_components=n_components, random_state=0).fit(tfidf)
+    with one_blas_thread(spec.name):
+        svd = decomposition.TruncatedSVD(n_components=n_components, random_state=0).fit(tfidf)
     fit_key = texts_key(text_hash(t) for t in texts)
     return TfidfLsaEmbedder(replace(spec, dim=n_components), vectorizer, svd, fit_key)

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from embdash.backends.common import EmbedderBase, embed_shortest_first, import_library, unit_rows
-from embdash.backends.onnx_bert import quiet_session_options
+from embdash.backends.onnx_bert import session_options
 
 
 class UseOnnxEmbedder(EmbedderBase):
@@ -35,7 +35,7 @@ class UseOnnxEmbedder(EmbedderBase):
 def load_use_onnx(spec, onnx_path: Path) -> UseOnnxEmbedder:
     ort = import_library("onnxruntime", "onnxruntime==1.32.0", spec.name)
     extensions = import_library("onnxruntime_extensions", "onnxruntime-extensions==0.15.2", spec.name)
-    options = quiet_session_options(ort)
+    options = session_options(ort)
     options.register_custom_ops_library(extensions.get_library_path())  # the tokenizer ops live there
     session = ort.InferenceSession(str(onnx_path), sess_options=options, providers=["CPUExecutionProvider"])
     return UseOnnxEmbedder(spec, session)

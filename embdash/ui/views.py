@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -75,9 +77,14 @@ def map_download(frame: pd.DataFrame, corpus: Corpus, model_id: str) -> None:
     st.download_button(
         "Download the map (CSV: your rows plus x, y, cluster, topic)",
         to_csv_bytes(frame),
-        file_name=f"embdash-map-{corpus.key}-{model_id.replace('/', '_').replace(':', '_')}.csv",
+        file_name=f"embdash-map-{corpus.key}-{safe_name(model_id)}.csv",
         mime="text/csv",
     )
+
+
+def safe_name(text: str) -> str:
+    """A file-name fragment from any text (a custom model id may hold slashes and colons)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:80] or "model"
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
