@@ -118,9 +118,10 @@ def embedded_corpus(args):
     """Load the input and embed it with the cache, reporting progress on stderr."""
     from embdash.corpus import load_corpus
     from embdash.embed import embed_corpus
-    from embdash.models import load_embedder
+    from embdash.models import get_spec, load_embedder
     from embdash.store import Store
 
+    get_spec(args.model)  # an unknown model fails before the input is read
     corpus = load_corpus(args.input, text_column=args.text_column)
     check_writable(args.out)
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))

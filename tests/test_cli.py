@@ -89,7 +89,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, content, words):
     if content is not None:
         path.write_bytes(content)
     argv = [a.format(missing=tmp_path / "missing.csv", file=path) for a in args]
-    done = cli(*argv, "--out", tmp_path / "out.parquet", data_dir=tmp_path / "data", timeout=120)
+    done = cli(*argv, "--quiet", "--out", tmp_path / "out.parquet", data_dir=tmp_path / "data", timeout=120)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     message = done.stderr.strip().splitlines()

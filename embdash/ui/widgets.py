@@ -55,10 +55,12 @@ def map_params_controls() -> MapParams:
 
 def model_badge(model_id: str) -> None:
     spec = get_spec(model_id)
-    dim = f"{spec.dim}-d" if spec.dim else "dimension set by the corpus"
-    st.caption(
-        f"{spec.name} · {dim} · ~{spec.docs_per_second:,.0f} texts/s on 2 cores · {spec.languages} · {spec.licence}"
-    )
+    if spec.dim:
+        dim = f"{spec.dim}-d"
+    else:
+        dim = "dimension set by the corpus" if spec.fitted_on_corpus else "dimension known once loaded"
+    speed = f"~{spec.docs_per_second:,.0f} texts/s on 2 cores" if spec.docs_per_second else "speed not measured"
+    st.caption(f"{spec.name} · {dim} · {speed} · {spec.languages} · {spec.licence}")
 
 
 def sidebar() -> None:
