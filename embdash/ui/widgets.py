@@ -84,24 +84,31 @@ def model_choice() -> None:
         help="The embedding model that turns each text into a vector. Vectors are cached, so switching back is instant.",
     )
     model_badge(st.session_state[state.MODEL_KEY])
-    with st.expander("Add your own model"):
-        custom = st.text_input(
+    with st.expander("Add your own model", expanded="custom_model_message" in st.session_state):
+        st.text_input(
             "A sentence-transformers model: a folder on the server, or a model hub id",
             key="custom_model_input",
             help="The hub cannot be reached from this server, so a hub id only works if the model is already stored locally.",
         )
-        if st.button("Add model", key="custom_model_add") and custom.strip():
-            add_custom_model(custom.strip())
+        st.button("Add model", key="custom_model_add", on_click=add_custom_model)
+        if message := st.session_state.pop("custom_model_message", None):
+            kind, text = message
+            (st.success if kind == "success" else st.error)(text)
 
 
-def add_custom_model(source: str) -> None:
+def add_custom_model() -> None:
+    """Load the model the user named; on success, list it and select it (a callback: runs before the page)."""
+    source = st.session_state.get("custom_model_input", "").strip()
+    if not source:
+        return
     model_id = f"st:{source}"
     try:
         cache.embedder(model_id, state.current_corpus())
     except EmbdashError as error:
-        st.error(str(error))
+        st.session_state["custom_model_message"] = ("error", str(error))
         return
-    st.session_state.setdefault("custom_models", [])
-    if model_id not in st.session_state["custom_models"]:
-        st.session_state["custom_models"].append(model_id)
-    st.success(f"Added {source}. Choose it in the Model list above.")
+    custom = st.session_state.setdefault("custom_models", [])
+    if model_id not in custom:
+        custom.append(model_id)
+    st.session_state[state.MODEL_KEY] = model_id
+    st.session_state["custom_model_message"] = ("success", f"Added and selected {source}.")
