@@ -103,7 +103,7 @@ def map_frame(corpus_frame: pd.DataFrame, text_column: str, result: MapResult) -
         raise ValueError(f"No column {text_column!r} in the corpus frame.")
     if len(corpus_frame) != len(result.labels):
         raise ValueError(f"The corpus has {len(corpus_frame)} rows but the map has {len(result.labels)} points.")
-    frame = corpus_frame.rename(columns={c: f"{c} (data)" for c in MAP_COLUMNS if c in corpus_frame.columns})
+    frame = corpus_frame.rename(columns={c: data_column_name(c) for c in MAP_COLUMNS if c in corpus_frame.columns})
     names = topic_names(result.labels, result.topics)
     return frame.assign(
         x=result.coords[:, 0],
@@ -111,6 +111,11 @@ def map_frame(corpus_frame: pd.DataFrame, text_column: str, result: MapResult) -
         cluster=np.asarray(result.labels, dtype=np.int64),
         topic=[names[int(label)] for label in result.labels],
     )
+
+
+def data_column_name(column: str) -> str:
+    """The name a corpus column has in map_frame's output ("<name> (data)" where it clashes with a map column)."""
+    return f"{column} (data)" if column in MAP_COLUMNS else column
 
 
 def topic_names(labels: np.ndarray, topic_terms: topics.TopicTerms) -> dict[int, str]:

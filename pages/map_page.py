@@ -15,25 +15,29 @@ with widgets.shown_errors():
     result = cache.map_result(corpus, vectors_key, vectors, params)
 
 frame = maps.map_frame(corpus.frame, corpus.text_column, result)
+# The corpus's own columns, as map_frame named them (a clash with x, y, cluster or topic is renamed).
+text_column = maps.data_column_name(corpus.text_column)
+columns = [c for c in frame.columns if c not in {text_column, *maps.MAP_COLUMNS}]
 views.map_metrics(result.metrics)
 
 color_by = st.selectbox(
     "Colour by",
-    ["topic", *corpus.metadata_columns],
+    ["topic", *columns],
     key="map.color_by",
     help="Colour the points by their cluster's topic, or by any other column of the corpus.",
 )
+shown = views.filtered(frame, columns)
 chart, n_shown = charts.map_chart(
-    frame, color_by=color_by, tooltip_columns=corpus.metadata_columns, text_column=corpus.text_column
+    shown, color_by=color_by, tooltip_columns=columns, text_column=text_column
 )
-if n_shown < len(frame):
-    st.caption(f"Showing an even sample of {n_shown:,} of {len(frame):,} documents.")
+if n_shown < len(shown):
+    st.caption(f"Showing an even sample of {n_shown:,} of {len(shown):,} documents.")
 # Listen to the selections only: otherwise every zoom or pan would rerun the page.
 event = st.altair_chart(
     chart, on_select="rerun", selection_mode=charts.SELECTION_PARAMS, key="map.chart", width="stretch"
 )
 st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
 
-views.selected_documents(frame, event, corpus.text_column)
+views.selected_documents(shown, event, text_column)
 views.cluster_overview(corpus.texts, result)
 views.map_download(frame, corpus, model_id)

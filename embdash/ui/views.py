@@ -32,6 +32,28 @@ def map_metrics(metrics: maps.MapMetrics) -> None:
     cols[3].metric("Clusters", f"{metrics.n_clusters}", help="Number of clusters HDBSCAN found.")
 
 
+def filtered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Filter controls over the metadata columns (and topics); returns the rows to draw.
+
+    The map is computed on every document; filters only choose which to show.
+    """
+    with st.expander("Filter the documents shown"):
+        column = st.selectbox("Filter on", ["(none)", "topic", *columns], key="map.filter_column")
+        if column == "(none)":
+            return frame
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and values.notna().any() and values.nunique() > 12:
+            low, high = float(values.min()), float(values.max())
+            chosen = st.slider(f"{column} between", low, high, (low, high), key=f"map.filter_range.{column}")
+            keep = values.between(*chosen)
+        else:
+            options = sorted(values.dropna().astype(str).unique())
+            chosen = st.multiselect(f"{column} is one of", options, default=options, key=f"map.filter_values.{column}")
+            keep = values.astype(str).isin(chosen)
+        st.caption(f"{int(keep.sum()):,} of {len(frame):,} documents shown.")
+    return frame[keep.to_numpy()]
+
+
 def selected_rows(frame: pd.DataFrame, event) -> np.ndarray:
     """Row positions picked by clicking or inside the dragged box, from st.altair_chart's selection event."""
     selection = (event or {}).get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})

@@ -81,3 +81,31 @@ def test_each_slider_recomputes_only_the_stages_it_affects(app, monkeypatch):
     app.slider(key="umap.n_neighbors").set_value(20).run()
     assert not app.exception
     assert calls == {"project": 2, "cluster": 1 + 1}  # both projections, then clustering again
+
+
+def test_columns_named_like_map_columns_and_filters():
+    import pandas as pd
+
+    from embdash.corpus import sample_corpus_path
+    from tests.conftest import REPO
+
+    sample = pd.read_csv(sample_corpus_path()).head(60).rename(columns={"text": "topic", "year": "x"})
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.switch_page("pages/data_page.py").run()
+    at.file_uploader[0].set_value(("clash.csv", sample.to_csv(index=False).encode(), "text/csv"))
+    at.run()
+    assert at.selectbox(key="data.text_column").value == "topic"
+    at.button(key="data.use").click().run()
+    at.switch_page("pages/map_page.py").run()
+    assert not at.exception
+    options = at.selectbox(key="map.color_by").options
+    assert "x (data)" in options and "topic (data)" not in options  # the texts themselves are no colour
+    at.selectbox(key="map.color_by").set_value("x (data)").run()
+    assert not at.exception
+
+    at.selectbox(key="map.filter_column").set_value("category").run()
+    first = at.multiselect(key="map.filter_values.category").options[0]
+    at.multiselect(key="map.filter_values.category").set_value([first]).run()
+    assert not at.exception
+    expected = int((sample["category"] == first).sum())
+    assert any(c.value == f"{expected:,} of 60 documents shown." for c in at.caption)
