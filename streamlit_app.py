@@ -15,6 +15,9 @@ navigation = st.navigation(
             st.Page("pages/map_page.py", title="Map", icon=":material/scatter_plot:", url_path="map", default=True),
             st.Page("pages/data_page.py", title="Data", icon=":material/table:", url_path="data"),
         ],
+        "Use": [
+            st.Page("pages/classify_page.py", title="Classify", icon=":material/label:", url_path="classify"),
+        ],
     }
 )
 cache.numba_cache()

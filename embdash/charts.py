@@ -286,3 +286,44 @@ def _is_missing(value) -> bool:
 
 def _js_string(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+HIGHLIGHT_COLOUR = "#d62728"
+
+
+def map_with_highlights(
+    frame: pd.DataFrame,
+    highlight_rows: Sequence[int],
+    color_by: str | None = "topic",
+    tooltip_columns: Sequence[str] = (),
+    *,
+    text_column: str | None = None,
+    max_points: int = MAX_POINTS,
+    height: int = 420,
+) -> tuple[alt.LayerChart, int]:
+    """The map (faded, zoomable, no selection) with the rows at positions `highlight_rows` drawn on top
+    as large red diamonds, numbered by their order in `highlight_rows` (rank 1 first) in the tooltip.
+    Highlights are always drawn, even where the map itself is sampled. Returns (chart, points drawn)."""
+    base, n_drawn = map_chart(
+        frame, color_by=color_by, tooltip_columns=tooltip_columns, selection=False,
+        text_column=text_column, max_points=max_points, height=height,
+    )
+    text_column = _checked_columns(frame, None, text_column)
+    rows = np.asarray(highlight_rows, dtype=np.int64)
+    hits = pd.DataFrame({
+        "x": frame["x"].to_numpy()[rows],
+        "y": frame["y"].to_numpy()[rows],
+        "rank": np.arange(1, len(rows) + 1),
+    })
+    tooltips = [alt.Tooltip(field="rank", type="quantitative")]
+    if text_column is not None:
+        hits[SNIPPET_FIELD] = [snippet(t) for t in frame[text_column].to_numpy()[rows]]
+        tooltips.append(alt.Tooltip(field=SNIPPET_FIELD, type="nominal", title=text_column))
+    highlights = alt.Chart(hits).mark_point(
+        shape="diamond", size=220, filled=True, color=HIGHLIGHT_COLOUR, stroke="black", strokeWidth=1, opacity=1.0
+    ).encode(
+        x=alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
+        y=alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=tooltips,
+    )
+    return alt.layer(base.encode(opacity=alt.value(0.35)), highlights).properties(height=height), n_drawn

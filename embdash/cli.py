@@ -3,6 +3,7 @@
     python -m embdash models
     python -m embdash embed INPUT --text-column COL --model ID --out OUT.parquet
     python -m embdash map   INPUT --text-column COL --model ID --out OUT.parquet
+    python -m embdash search INPUT --text-column COL --model ID --query TEXT --k 10 [--format csv|json]
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -58,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_corpus_arguments(map_)
     add_param_arguments(map_)
     map_.set_defaults(run=run_map)
+
+    search = commands.add_parser("search", help="the documents nearest in meaning to a query: row index, score, text")
+    add_search_arguments(search)
+    search.set_defaults(run=run_search)
     return parser
 
 
@@ -66,6 +71,16 @@ def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-column", help="the column with the texts (default: the likeliest one)")
     parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"model id (default {DEFAULT_MODEL_ID}; see 'models')")
     parser.add_argument("--out", type=Path, required=True, help="output Parquet file")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def add_search_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="CSV, TSV, Excel, Parquet, JSON Lines or plain text file")
+    parser.add_argument("--text-column", help="the column with the texts (default: the likeliest one)")
+    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"model id (default {DEFAULT_MODEL_ID}; see 'models')")
+    parser.add_argument("--query", required=True, help="what to look for, in your own words")
+    parser.add_argument("--k", type=int, default=10, help="how many documents to return (default 10)")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format on stdout (default csv)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -123,7 +138,8 @@ def embedded_corpus(args):
 
     get_spec(args.model)  # an unknown model fails before the input is read
     corpus = load_corpus(args.input, text_column=args.text_column)
-    check_writable(args.out)
+    if getattr(args, "out", None) is not None:  # search prints instead of writing
+        check_writable(args.out)
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
     say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}; loading {args.model}…")
     embedder = load_embedder(args.model, fit_texts=corpus.texts)
@@ -173,6 +189,34 @@ def run_map(args) -> int:
         args.out,
         {"model": embedder.spec.id, "cache_key": embedder.cache_key, "params": asdict(params), "metrics": asdict(metrics)},
     )
+    return 0
+
+
+def run_search(args) -> int:
+    from embdash import ann, search
+    from embdash.config import data_dir
+    from embdash.hashing import params_key
+
+    if args.k < 1:
+        raise EmbdashError(f"--k must be at least 1, got {args.k}.")
+    search.check_query(args.query)  # an empty query fails before anything is embedded
+    corpus, embedder, result = embedded_corpus(args)
+    query = search.embed_query(embedder, args.query)
+    index = None
+    if search.choose_search(len(corpus)) == "ann":
+        say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+        # The same key as the dashboard's vectors, so both share one index file.
+        vectors_key = params_key("vectors", corpus.key, embedder.cache_key)
+        index = ann.cached_index(result.vectors, vectors_key, data_dir(), note=say)
+    rows, scores = search.search(result.vectors, query, args.k, index=index)
+    found = rows >= 0  # an approximate index may fall short of k
+    rows, scores = rows[found], scores[found]
+    texts = corpus.texts
+    hits = pd.DataFrame({"row": rows, "score": np.round(scores.astype(np.float64), 6), "text": [texts[r] for r in rows]})
+    if args.format == "json":
+        print(json.dumps(hits.to_dict(orient="records"), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(hits.to_csv(index=False))
     return 0
 
 

@@ -151,3 +151,126 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
 def numba_cache() -> int:
     """Keep UMAP's compiled code on disk: a restarted server skips the ~25 s first-call compile."""
     return reduce.enable_numba_cache(data_dir() / "numba-cache")
+
+
+# ---- Classify page ------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Embedding the example texts…", max_entries=64)
+def _embedded_texts(model_id: str, corpus_key: str, texts: tuple[str, ...], _corpus: Corpus) -> np.ndarray:
+    from embdash.embed import embed_texts
+
+    return embed_texts(list(texts), embedder(model_id, _corpus), store()).vectors
+
+
+def embed_texts_cached(model_id: str, corpus: Corpus, texts_tuple: tuple[str, ...]) -> np.ndarray:
+    """(len(texts), d) unit vectors for a few typed texts (examples, label names), through the store.
+
+    The corpus matters only for models fitted on it (tfidf-lsa); it is keyed by its content key.
+    """
+    return _embedded_texts(model_id, corpus.key, tuple(texts_tuple), corpus)
+
+
+@st.cache_data(show_spinner="Cross-validating each method…", max_entries=16)
+def classify_evaluation(vectors_key: str, _vectors: np.ndarray, labels: tuple, params) -> dict:
+    """Cross-validated scores per method (classify.evaluate), keyed by the vectors' key and the labels."""
+    from embdash import classify
+
+    return classify.evaluate(_vectors, list(labels), classify.METHODS, params=params)
+
+
+# ---- RAG page -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Splitting the documents into chunks…", max_entries=8)
+def _rag_chunks(corpus_key: str, tokenizer_key: str | None, params, _texts: list[str], _model) -> tuple:
+    from embdash import chunking
+
+    offsets = chunking.model_token_offsets(_model) if params.method == "tokens" else None
+    return tuple(chunking.chunk_corpus(_texts, params, offsets))  # a tuple: shared between sessions, never edited
+
+
+def rag_chunks(corpus: Corpus, model_id: str, params) -> tuple:
+    """The corpus's chunks (embdash.chunking.Chunk). By tokens, the model's own tokenizer splits them,
+    so the model is part of the key; by sentences it is not."""
+    model = embedder(model_id, corpus)
+    tokenizer_key = model.cache_key if params.method == "tokens" else None
+    return _rag_chunks(corpus.key, tokenizer_key, params, corpus.texts, model)
+
+
+def rag_chunk_vectors(corpus: Corpus, model_id: str, params) -> tuple[tuple, np.ndarray]:
+    """(chunks, (n_chunks, d) unit vectors), with a progress bar while embedding.
+
+    Chunk texts go through the same store as documents (keyed by the text's sha256), so a chunk is
+    never embedded twice, whichever settings made it.
+    """
+    from embdash.embed import embed_texts
+
+    memory = _vectors_in_memory()
+    model = embedder(model_id, corpus)
+    chunks = rag_chunks(corpus, model_id, params)
+    key = params_key("chunk-vectors", corpus.key, model.cache_key, asdict(params))
+    if key in memory:
+        return chunks, memory[key]
+    bar = st.progress(0.0, text="Checking the embedding cache…")
+
+    def show_progress(done: int, total: int) -> None:
+        if total:
+            bar.progress(done / total, text=f"Embedding chunks with {model.spec.name}: {done:,} of {total:,} new chunks")
+
+    result = embed_texts([chunk.text for chunk in chunks], model, store(), progress=show_progress)
+    bar.empty()
+    for problem in result.problems:
+        st.warning(problem)
+    if result.n_computed:
+        st.toast(f"Embedded {result.n_computed:,} new chunks in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
+    if len(memory) >= 8:
+        memory.pop(next(iter(memory)))
+    memory[key] = result.vectors
+    return chunks, result.vectors
+
+
+@st.cache_data(show_spinner="Embedding the query…", max_entries=256)
+def _query_vector(model_cache_key: str, query: str, _model) -> np.ndarray:
+    from embdash import search
+
+    return search.embed_query(_model, query)
+
+
+def query_vector(corpus: Corpus, model_id: str, query: str) -> np.ndarray:
+    """The query's unit vector, cached on (model cache key, query); SearchError for an empty or too long query."""
+    model = embedder(model_id, corpus)
+    return _query_vector(model.cache_key, query, model)
+
+
+@st.cache_resource(show_spinner="Indexing the words (BM25)…", max_entries=4)
+def _keyword_index(corpus_key: str, _texts: list[str]):
+    from embdash.keyword import KeywordIndex
+
+    return KeywordIndex(_texts)
+
+
+def keyword_index(corpus: Corpus):
+    """The corpus's BM25 index, built once per corpus per server process."""
+    return _keyword_index(corpus.key, corpus.texts)
+
+
+@st.cache_resource(show_spinner="Building the approximate search index (once per corpus and model)…", max_entries=2)
+def _ann_index(vectors_key: str, _vectors: np.ndarray):
+    from embdash import ann
+
+    notes: list[str] = []
+    index = ann.cached_index(_vectors, vectors_key, data_dir(), note=notes.append)
+    return index, notes
+
+
+def search_index(vectors_key: str, vectors: np.ndarray):
+    """The approximate index for large corpora (None below search.EXACT_LIMIT documents: exact search is used)."""
+    from embdash import search
+
+    if search.choose_search(len(vectors)) == "exact":
+        return None
+    index, notes = _ann_index(vectors_key, vectors)
+    for note in notes:
+        st.info(note)
+    return index
