@@ -16,6 +16,7 @@ navigation = st.navigation(
             st.Page("pages/data_page.py", title="Data", icon=":material/table:", url_path="data"),
         ],
         "Use": [
+            st.Page("pages/search_page.py", title="Search", icon=":material/search:", url_path="search"),
             st.Page("pages/classify_page.py", title="Classify", icon=":material/label:", url_path="classify"),
         ],
     }

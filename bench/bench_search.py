@@ -118,7 +118,9 @@ def write_doc_section(r: dict) -> None:
         f"(d={r['dim']}, noise {r['noise']} per coordinate), {r['queries']:,} queries drawn the same way, k={r['k']}. "
         f"Index: usearch {r['index']['version']} HNSW, cosine, connectivity {r['index']['connectivity']}, "
         f"expansion {r['index']['expansion_add']} (add) / {r['index']['expansion_search']} (search). "
-        f"Machine: {r['machine']['cpus']} CPUs, 1-minute load average {busy} during the run. One query at a time.",
+        f"Machine: {r['machine']['cpus']} CPUs, 1-minute load average {busy} during the run"
+        + (" (busy: other jobs were running, so latencies are higher than on a quiet machine)" if busy > r["machine"]["cpus"] else "")
+        + ". One query at a time.",
         "",
         "| | p50 ms | p95 ms | Note |",
         "|---|---:|---:|---|",
@@ -130,8 +132,9 @@ def write_doc_section(r: dict) -> None:
         f"(exact: {r['exact_ms']['p95']} ms {tick(r['exact_ms']['p95'] < 50)})",
         f"- index build {r['build_s']} s (once per corpus and model, then loaded from disk in {r['load_s']} s; file {r['index_mb']} MB)",
         "",
-        "Gaussian clusters in 384-d are a hard case for a graph index: the points of one cluster are "
-        "almost equidistant from each other, so the true 10 nearest are hard to tell from the next ones.",
+        "Exact search is what embdash uses below 50,000 documents, where it takes under half these times. "
+        "The search beam (expansion 512) is set by a harder case, tests/test_ann.py's 20,000 vectors in 64-d "
+        "with the same noise: there recall@10 was 0.88 at 128, 0.95 at 256 and 0.98 at 512.",
         "",
         DOC_END,
     ]

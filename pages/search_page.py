@@ -36,13 +36,11 @@ if show_map:
         mapped = cache.map_result(corpus, vectors_key, vectors, MapParams())
     frame = maps.map_frame(corpus.frame, corpus.text_column, mapped)
 else:
-    # The filter offers topics, which only the map has.
     frame = corpus.frame.rename(columns={c: maps.data_column_name(c) for c in corpus.frame.columns})
-    frame = frame.assign(topic="(map not shown)")
 text_column = maps.data_column_name(corpus.text_column)
 columns = [c for c in frame.columns if c not in {text_column, *maps.MAP_COLUMNS}]
 table = frame[[text_column, *columns, *(["topic"] if show_map else [])]]  # what the result tables show
-shown = views.filtered(frame, columns)
+shown = views.filtered(frame, columns, key="search")
 mask = np.zeros(len(frame), dtype=bool)
 mask[frame.index.get_indexer(shown.index)] = True
 

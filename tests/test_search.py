@@ -180,3 +180,31 @@ def test_cli_search_explains_bad_input_in_one_line(tmp_path):
     assert empty.returncode == 2 and empty.stderr.strip() == "embdash: Type a query to search the corpus."
     bad_k = cli("search", SAMPLE, "--query", "stars", "--k", "0", data_dir=tmp_path)
     assert bad_k.returncode == 2 and len(bad_k.stderr.strip().splitlines()) == 1
+
+
+def test_hits_table_lists_rank_row_score_text_and_metadata():
+    frame = pd.DataFrame({"body": ["a", "b", "c", "d"], "score": [1, 2, 3, 4], "source": ["w", "x", "y", "z"]})
+    table = search.hits_table(frame, "body", np.array([2, 0]), np.array([0.9, 0.5], dtype=np.float32))
+    assert table.columns.tolist() == ["rank", "row", "score", "text", "score (data)", "source"]
+    assert table["rank"].tolist() == [1, 2] and table["row"].tolist() == [2, 0]
+    assert table["text"].tolist() == ["c", "a"] and table["source"].tolist() == ["y", "w"]
+    assert table["score (data)"].tolist() == [3, 1]
+
+
+def test_map_with_highlights_draws_the_hits_on_top_of_the_map():
+    from embdash import charts
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "text": [f"doc {i}" for i in range(200)], "x": rng.standard_normal(200), "y": rng.standard_normal(200),
+        "cluster": np.arange(200) % 4, "topic": [f"t{i % 4}" for i in range(200)],
+    })
+    chart, n_drawn = charts.map_with_highlights(frame, [17, 3, 150], max_points=50)
+    assert n_drawn == 50
+    spec = charts.chart_to_dict(chart)
+    assert len(spec["layer"]) == 2
+    datasets = spec["datasets"]
+    hits = next(rows for rows in datasets.values() if rows and "rank" in rows[0])
+    assert [h["rank"] for h in hits] == [1, 2, 3]
+    assert [(h["x"], h["y"]) for h in hits] == [(frame.x[r], frame.y[r]) for r in (17, 3, 150)]
+    assert [h["text"] for h in hits] == ["doc 17", "doc 3", "doc 150"]

@@ -32,23 +32,25 @@ def map_metrics(metrics: maps.MapMetrics) -> None:
     cols[3].metric("Clusters", f"{metrics.n_clusters}", help="Number of clusters HDBSCAN found.")
 
 
-def filtered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Filter controls over the metadata columns (and topics); returns the rows to draw.
+def filtered(frame: pd.DataFrame, columns: list[str], key: str = "map") -> pd.DataFrame:
+    """Filter controls over the metadata columns (and topics, when the map made them); returns the rows to keep.
 
-    The map is computed on every document; filters only choose which to show.
+    The map is computed on every document; filters only choose which to show. `key` keeps each
+    page's filter its own.
     """
     with st.expander("Filter the documents shown"):
-        column = st.selectbox("Filter on", ["(none)", "topic", *columns], key="map.filter_column")
+        choices = ["(none)", *(["topic"] if "topic" in frame.columns else []), *columns]
+        column = st.selectbox("Filter on", choices, key=f"{key}.filter_column")
         if column == "(none)":
             return frame
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values) and values.notna().any() and values.nunique() > 12:
             low, high = float(values.min()), float(values.max())
-            chosen = st.slider(f"{column} between", low, high, (low, high), key=f"map.filter_range.{column}")
+            chosen = st.slider(f"{column} between", low, high, (low, high), key=f"{key}.filter_range.{column}")
             keep = values.between(*chosen)
         else:
             options = sorted(values.dropna().astype(str).unique())
-            chosen = st.multiselect(f"{column} is one of", options, default=options, key=f"map.filter_values.{column}")
+            chosen = st.multiselect(f"{column} is one of", options, default=options, key=f"{key}.filter_values.{column}")
             keep = values.astype(str).isin(chosen)
         st.caption(f"{int(keep.sum()):,} of {len(frame):,} documents shown.")
     return frame[keep.to_numpy()]
