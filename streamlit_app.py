@@ -18,6 +18,7 @@ navigation = st.navigation(
         "Use": [
             st.Page("pages/search_page.py", title="Search", icon=":material/search:", url_path="search"),
             st.Page("pages/classify_page.py", title="Classify", icon=":material/label:", url_path="classify"),
+            st.Page("pages/rag_page.py", title="RAG prompt", icon=":material/chat:", url_path="rag"),
         ],
     }
 )

@@ -85,8 +85,9 @@ class Chunk:
 
 # A candidate sentence end: terminal punctuation (with closing quotes or brackets) and the whitespace
 # after it, or a line break. The whitespace is part of the match, so the sentence keeps it.
-_CANDIDATE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\s*\n\s*")
+_CANDIDATE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n\s*")
 _WORD_BEFORE_DOT = re.compile(r"[\w.]+$")
+_NON_SPACE = re.compile(r"\S")
 # Abbreviations a full stop does not end a sentence after (compared lower-case, without the last dot).
 ABBREVIATIONS = frozenset(
     "dr mr mrs ms prof sr jr st vs etc e.g i.e eg ie cf al approx fig no nos vol inc ltd co corp dept "
@@ -99,11 +100,13 @@ def sentence_bounds(text: str) -> list[int]:
     if not text.strip():
         return []
     starts = [0]
+    first_text = _NON_SPACE.search(text).start()  # of the current unit
     for match in _CANDIDATE_END.finditer(text):
         end = match.end()
         # A unit must hold some text: leading blank lines stay with the first sentence.
-        if end < len(text) and text[starts[-1]:match.start()].strip() and _ends_sentence(text, match):
+        if end < len(text) and first_text < match.start() and _ends_sentence(text, match):
             starts.append(end)
+            first_text = end  # the match took all the whitespace, so text resumes here
     return starts
 
 
@@ -114,7 +117,8 @@ def _ends_sentence(text: str, match: re.Match) -> bool:
     if next_char.islower():
         return False  # "e.g. the", "approx. three": a sentence does not start in lower case
     if match.group().startswith("."):
-        word = _WORD_BEFORE_DOT.search(text, 0, match.start())
+        # Look back a few characters only: searching from the start would make long documents quadratic.
+        word = _WORD_BEFORE_DOT.search(text, max(0, match.start() - 20), match.start())
         if word:
             word = word.group().lower()
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):  # "Dr. Smith", "J. Smith"
@@ -133,7 +137,7 @@ def sentence_units(text: str, max_chars: int) -> list[int]:
     return units
 
 
-_SPACE_THEN_WORD = re.compile(r"\s+(?=\S)")
+_WORD_START = re.compile(r"(?<=\s)\S")  # a lookbehind, not \s+: long runs of spaces must not backtrack
 
 
 def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[int]:
@@ -142,7 +146,7 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[int]:
     while end - pieces[-1] > max_chars:
         piece_start = pieces[-1]
         window = text[piece_start:piece_start + max_chars + 1]  # one more: is the char after the cut a word start?
-        cuts = [m.end() for m in _SPACE_THEN_WORD.finditer(window) if 0 < m.end() <= max_chars]
+        cuts = [m.start() for m in _WORD_START.finditer(window) if 0 < m.start() <= max_chars]
         pieces.append(piece_start + (cuts[-1] if cuts else max_chars))
     return pieces
 

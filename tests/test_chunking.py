@@ -185,3 +185,17 @@ def test_models_without_a_reachable_tokenizer_fall_back_to_words():
     assert model_token_offsets(PlantedTopicsEmbedder()) is None
     chunks = chunk_corpus(["one two three four five"], ChunkParams(method="tokens", tokens=TokenChunkParams(2, 1)))
     assert [c.text for c in chunks] == ["one two ", "two three ", "three four ", "four five"]
+
+
+@pytest.mark.parametrize("text", [
+    " " * 100_000 + "x. " * 1_000,  # a long run of spaces, then sentences that all look like initials
+    "a. " * 300_000,  # a million characters of candidate sentence ends, none accepted
+    ("word " * 120 + "\n") * 1_500,  # ~900,000 characters of over-long lines
+], ids=["spaces", "false-ends", "long-lines"])
+def test_pathological_documents_chunk_in_linear_time(text):
+    import time
+
+    started = time.perf_counter()
+    spans = chunk_by_sentences(text, 600, 1)
+    assert time.perf_counter() - started < 5  # about 0.3 s here; quadratic code took minutes
+    assert_tiles_with_overlap(text, spans)

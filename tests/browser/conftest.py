@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,16 +27,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(private_data_dir):
+@contextmanager
+def running_server(data_dir: Path):
+    """The dashboard as scripts/start.sh starts it, headless on a free loopback port."""
     port = free_port()
-    env = {**os.environ, "EMBDASH_DATA_DIR": str(private_data_dir), "HF_HUB_OFFLINE": "1"}
-    log = open(private_data_dir / "server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    env = {**os.environ, "EMBDASH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    log_path = data_dir / f"server-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "embdash.ui.serve", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -46,10 +49,18 @@ def server(private_data_dir):
             time.sleep(0.5)
     else:
         process.kill()
-        pytest.fail("streamlit did not start: " + (private_data_dir / "server.log").read_text()[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+        pytest.fail("streamlit did not start: " + log_path.read_text()[-2000:])
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(private_data_dir):
+    with running_server(private_data_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -92,3 +92,14 @@ def test_a_long_uploaded_document_is_split_and_searched():
     prompt = at.code[0].value
     assert "[1] Source: document row" in prompt and "Question: How do I change a tap washer?" in prompt
     assert all(len(text) <= 600 for text in table["text"])
+
+
+def test_a_model_without_a_tokenizer_says_words_stand_in():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["model_id"] = "glove-6b-50d"
+    at.switch_page(PAGE).run()
+    at.radio(key="rag.method").set_value("tokens").run()
+    at.text_input(key="rag.question").set_value("When can I see the comet?").run()
+    assert not at.exception
+    assert any("words (runs of non-space characters) stand in for tokens" in c.value for c in at.caption)
+    assert at.code[0].value.endswith("Question: When can I see the comet?\n\nAnswer:")
