@@ -39,5 +39,6 @@ event = st.altair_chart(
 st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
 
 views.selected_documents(shown, event, text_column)
+views.more_like_this(shown, frame, vectors, event, text_column)
 views.cluster_overview(corpus.texts, result)
 views.map_download(frame, corpus, model_id)

@@ -83,6 +83,24 @@ def selected_documents(frame: pd.DataFrame, event, text_column: str) -> None:
     st.download_button("Download the selection (CSV)", to_csv_bytes(chosen), "selection.csv", "text/csv")
 
 
+def more_like_this(
+    shown: pd.DataFrame, frame: pd.DataFrame, vectors: np.ndarray, event, text_column: str, k: int = 10
+) -> None:
+    """The documents nearest in meaning to a point picked on the map (`shown`, maybe filtered), found in the
+    whole corpus (`frame`, in corpus order)."""
+    from embdash import search
+
+    picked = selected_rows(shown, event)
+    if len(picked) == 0:
+        return
+    row = int(shown.index[picked[0]])  # map frames keep the corpus positions as their index
+    st.subheader("More like this")
+    st.caption(f"Nearest in meaning to row {row} (the first selected document), from the whole corpus:")
+    st.text(frame.at[row, text_column])
+    rows, scores = search.more_like_this(vectors, row, k)
+    st.dataframe(search.hits_table(frame.loc[:, [text_column, "topic"]], text_column, rows, scores), hide_index=True, width="stretch")
+
+
 def cluster_overview(texts: list[str], result: maps.MapResult) -> None:
     st.subheader("Clusters")
     table = maps.cluster_table(texts, result.labels, result.topics, points=result.cluster_points)

@@ -109,3 +109,22 @@ def test_columns_named_like_map_columns_and_filters():
     assert not at.exception
     expected = int((sample["category"] == first).sum())
     assert any(c.value == f"{expected:,} of 60 documents shown." for c in at.caption)
+
+
+def test_more_like_this_from_a_picked_point():
+    """The nearest documents to a picked point equal a brute-force ranking over the whole corpus."""
+    import numpy as np
+    import pandas as pd
+
+    from embdash import search
+    from embdash.ui import views
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((30, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    frame = pd.DataFrame({"text": [f"doc {i}" for i in range(30)], "topic": "t", "x": 0.0, "y": 0.0})
+    shown = frame.iloc[10:20]  # a filter kept rows 10..19; the pick is the third shown point: row 12
+    rows, _ = search.more_like_this(vectors, 12, 5)
+    expected = [r for r in np.argsort(-(vectors @ vectors[12]), kind="stable") if r != 12][:5]
+    assert rows.tolist() == expected
+    assert int(shown.index[views.selected_rows(shown, {"selection": {"pick": [{"row": 2}]}})[0]]) == 12
