@@ -25,7 +25,7 @@ if upload is not None:
     try:
         table, report = read_table(upload.getvalue(), upload.name)
     except EmbdashError as error:
-        st.error(f"{upload.name}: {error}")
+        st.error(widgets.plain(f"{upload.name}: {error}"))
     else:
         views.load_report(upload.name, report)
         text_column = st.selectbox(
@@ -40,14 +40,14 @@ if upload is not None:
             try:
                 state.use_corpus(make_corpus(table, text_column, upload.name))
             except EmbdashError as error:
-                st.error(str(error))
+                st.error(widgets.plain(error))
             else:
                 state.flash(f"Loaded {upload.name}: {len(table):,} documents. Open the Map to explore it.")
                 st.rerun()
 
 with widgets.shown_errors():
     corpus = state.current_corpus()
-    st.subheader(f"Current corpus: {corpus.name}")
+    st.subheader(f"Current corpus: {widgets.plain(corpus.name)}")
     views.quality_report(corpus, cache.embedder(state.current_model_id(), corpus))
     st.dataframe(corpus.frame, width="stretch")
 

@@ -22,6 +22,7 @@ from embdash.hashing import params_key
 from embdash.models import get_spec, load_embedder
 from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
 from embdash.store import Store
+from embdash.ui.text import plain
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,7 +73,7 @@ def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
     result = embed_corpus(corpus, model, store(), progress=show_progress)
     bar.empty()
     for problem in result.problems:
-        st.warning(problem)
+        st.warning(plain(problem))
     if result.n_computed:
         st.toast(f"Embedded {result.n_computed:,} new texts in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
     if len(memory) >= 8:
@@ -90,7 +91,7 @@ def _on_disk(kind: str, key: str, compute, params: dict) -> np.ndarray:
     try:
         store().save_array(kind, key, array, params)
     except Exception as error:  # a full disk must not cost the user the map
-        st.warning(f"Could not save the {kind} to the cache: {error}")
+        st.warning(plain(f"Could not save the {kind} to the cache: {error}"))
     return array
 
 
@@ -221,7 +222,7 @@ def rag_chunk_vectors(corpus: Corpus, model_id: str, params) -> tuple[tuple, np.
     result = embed_texts([chunk.text for chunk in chunks], model, store(), progress=show_progress)
     bar.empty()
     for problem in result.problems:
-        st.warning(problem)
+        st.warning(plain(problem))
     if result.n_computed:
         st.toast(f"Embedded {result.n_computed:,} new chunks in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
     if len(memory) >= 8:

@@ -8,6 +8,7 @@ from embdash.corpus import Corpus, load_corpus, sample_corpus_path
 from embdash.errors import EmbdashError
 from embdash.models import CATALOGUE, DEFAULT_MODEL_ID
 from embdash.ui import cache
+from embdash.ui.text import plain
 
 CORPUS_KEY = "corpus_key"
 MODEL_KEY = "model_id"
@@ -47,7 +48,7 @@ def current_corpus() -> Corpus:
     try:
         return _stored_corpus(st.session_state[CORPUS_KEY])
     except EmbdashError as error:
-        st.warning(f"{error} Showing the sample corpus instead.")
+        st.warning(plain(f"{error} Showing the sample corpus instead."))
         use_sample_corpus()
         return _stored_corpus(st.session_state[CORPUS_KEY])
 
@@ -67,4 +68,4 @@ def flash(message: str) -> None:
 
 def show_flash() -> None:
     if message := st.session_state.pop("flash", None):
-        st.success(message)
+        st.success(plain(message))

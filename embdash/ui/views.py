@@ -11,6 +11,7 @@ import streamlit as st
 from embdash import maps
 from embdash.corpus import Corpus, LoadReport, quality_report as corpus_quality
 from embdash.store import CorpusInfo
+from embdash.ui.text import plain
 
 
 def map_metrics(metrics: maps.MapMetrics) -> None:
@@ -77,7 +78,7 @@ def selected_documents(frame: pd.DataFrame, event, text_column: str) -> None:
         st.caption("Select points on the map to list them here.")
         return
     chosen = frame.iloc[rows]
-    st.caption(f"{len(chosen):,} selected · clusters: {chosen['topic'].value_counts().to_dict()}")
+    st.caption(plain(f"{len(chosen):,} selected · clusters: {chosen['topic'].value_counts().to_dict()}"))
     first = [text_column, "topic", "cluster"]
     st.dataframe(chosen[first + [c for c in chosen.columns if c not in first]], hide_index=False, width="stretch")
     st.download_button("Download the selection (CSV)", to_csv_bytes(chosen), "selection.csv", "text/csv")
@@ -140,9 +141,9 @@ def load_report(filename: str, report: LoadReport) -> None:
         details.append(f"encoding {report.encoding}")
     if report.delimiter:
         details.append(f"delimiter {report.delimiter!r}")
-    st.caption(f"{filename}: " + " · ".join(details))
+    st.caption(plain(f"{filename}: " + " · ".join(details)))
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
 
 
 def quality_report(corpus: Corpus, embedder) -> None:

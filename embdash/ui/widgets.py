@@ -11,6 +11,7 @@ from embdash.errors import EmbdashError
 from embdash.models import get_spec
 from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
 from embdash.ui import cache, state
+from embdash.ui.text import plain
 
 
 @contextmanager
@@ -19,7 +20,7 @@ def shown_errors():
     try:
         yield
     except EmbdashError as error:
-        st.error(str(error))
+        st.error(plain(error))
         st.stop()
 
 
@@ -60,7 +61,7 @@ def model_badge(model_id: str) -> None:
     else:
         dim = "dimension set by the corpus" if spec.fitted_on_corpus else "dimension known once loaded"
     speed = f"~{spec.docs_per_second:,.0f} texts/s on 2 cores" if spec.docs_per_second else "speed not measured"
-    st.caption(f"{spec.name} · {dim} · {speed} · {spec.languages} · {spec.licence}")
+    st.caption(plain(f"{spec.name} · {dim} · {speed} · {spec.languages} · {spec.licence}"))
 
 
 def sidebar() -> None:
@@ -68,7 +69,7 @@ def sidebar() -> None:
     with st.sidebar:
         corpus = state.current_corpus()
         st.markdown("**Corpus**")
-        st.caption(f"{corpus.name} · {len(corpus):,} documents · text column `{corpus.text_column}`")
+        st.caption(plain(f"{corpus.name} · {len(corpus):,} documents · text column {corpus.text_column}"))
         model_choice()
 
 
@@ -93,7 +94,7 @@ def model_choice() -> None:
         st.button("Add model", key="custom_model_add", on_click=add_custom_model)
         if message := st.session_state.pop("custom_model_message", None):
             kind, text = message
-            (st.success if kind == "success" else st.error)(text)
+            (st.success if kind == "success" else st.error)(plain(text))
 
 
 def add_custom_model() -> None:
