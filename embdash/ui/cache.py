@@ -17,7 +17,7 @@ from embdash import cluster as clustering
 from embdash import maps, reduce, topics
 from embdash.config import data_dir
 from embdash.corpus import Corpus
-from embdash.embed import embed_corpus
+from embdash.embed import embed_texts
 from embdash.hashing import params_key
 from embdash.models import get_spec, load_embedder
 from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
@@ -54,11 +54,17 @@ def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
     Kept in memory per server process, and in the parquet store across processes: a text is never
     embedded twice by the same model.
     """
-    memory = _vectors_in_memory()
     model = embedder(model_id, corpus)
     key = params_key("vectors", corpus.key, model.cache_key)
+    return key, _embedded_with_progress(key, corpus.texts, model, "texts")
+
+
+def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.ndarray:
+    """Vectors of `texts`, from memory (by `key`), else from the store or the model with a progress bar
+    that counts `what` (texts, chunks) and estimates the time left."""
+    memory = _vectors_in_memory()
     if key in memory:
-        return key, memory[key]
+        return memory[key]
     bar = st.progress(0.0, text="Checking the embedding cache…")
     started = time.monotonic()
 
@@ -66,20 +72,19 @@ def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
         if total == 0:
             return
         elapsed = time.monotonic() - started
-        left = elapsed / done * (total - done) if done else None
-        eta = f", about {left:.0f} s left" if left is not None else ""
-        bar.progress(done / total, text=f"Embedding with {model.spec.name}: {done:,} of {total:,} new texts{eta}")
+        eta = f", about {elapsed / done * (total - done):.0f} s left" if done else ""
+        bar.progress(done / total, text=f"Embedding with {model.spec.name}: {done:,} of {total:,} new {what}{eta}")
 
-    result = embed_corpus(corpus, model, store(), progress=show_progress)
+    result = embed_texts(texts, model, store(), progress=show_progress)
     bar.empty()
     for problem in result.problems:
         st.warning(plain(problem))
     if result.n_computed:
-        st.toast(f"Embedded {result.n_computed:,} new texts in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
+        st.toast(f"Embedded {result.n_computed:,} new {what} in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
     if len(memory) >= 8:
         memory.pop(next(iter(memory)))
     memory[key] = result.vectors
-    return key, result.vectors
+    return result.vectors
 
 
 def _on_disk(kind: str, key: str, compute, params: dict) -> np.ndarray:
@@ -159,8 +164,6 @@ def numba_cache() -> int:
 
 @st.cache_data(show_spinner="Embedding the example texts…", max_entries=64)
 def _embedded_texts(model_id: str, corpus_key: str, texts: tuple[str, ...], _corpus: Corpus) -> np.ndarray:
-    from embdash.embed import embed_texts
-
     return embed_texts(list(texts), embedder(model_id, _corpus), store()).vectors
 
 
@@ -205,30 +208,10 @@ def rag_chunk_vectors(corpus: Corpus, model_id: str, params) -> tuple[tuple, np.
     Chunk texts go through the same store as documents (keyed by the text's sha256), so a chunk is
     never embedded twice, whichever settings made it.
     """
-    from embdash.embed import embed_texts
-
-    memory = _vectors_in_memory()
     model = embedder(model_id, corpus)
     chunks = rag_chunks(corpus, model_id, params)
     key = params_key("chunk-vectors", corpus.key, model.cache_key, asdict(params))
-    if key in memory:
-        return chunks, memory[key]
-    bar = st.progress(0.0, text="Checking the embedding cache…")
-
-    def show_progress(done: int, total: int) -> None:
-        if total:
-            bar.progress(done / total, text=f"Embedding chunks with {model.spec.name}: {done:,} of {total:,} new chunks")
-
-    result = embed_texts([chunk.text for chunk in chunks], model, store(), progress=show_progress)
-    bar.empty()
-    for problem in result.problems:
-        st.warning(plain(problem))
-    if result.n_computed:
-        st.toast(f"Embedded {result.n_computed:,} new chunks in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
-    if len(memory) >= 8:
-        memory.pop(next(iter(memory)))
-    memory[key] = result.vectors
-    return chunks, result.vectors
+    return chunks, _embedded_with_progress(key, [chunk.text for chunk in chunks], model, "chunks")
 
 
 @st.cache_data(show_spinner="Embedding the query…", max_entries=256)
