@@ -31,12 +31,12 @@ with widgets.shown_errors():
             params = ChunkParams(method=method, tokens=widgets.param_controls(TokenChunkParams, "rag.tokens"))
             if model_token_offsets(model) is None:
                 st.caption(
-                    f"{model.spec.name} has no tokenizer embdash can reach, so words (runs of non-space "
+                    f"{widgets.plain(model.spec.name)} has no tokenizer embdash can reach, so words (runs of non-space "
                     "characters) stand in for tokens."
                 )
             limit = model.spec.max_tokens
             if limit and params.tokens.max_tokens > limit:
-                st.warning(f"{model.spec.name} reads only {limit} tokens: the end of each chunk would be ignored.")
+                st.warning(f"{widgets.plain(model.spec.name)} reads only {limit} tokens: the end of each chunk would be ignored.")
 
     chunks, chunk_vectors = cache.rag_chunk_vectors(corpus, model_id, params)
 

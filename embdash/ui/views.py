@@ -162,7 +162,7 @@ def quality_report(corpus: Corpus, embedder) -> None:
     )
     if report.too_long_rows:
         st.info(
-            f"{len(report.too_long_rows):,} texts are longer than {embedder.spec.name}'s limit of {limit} tokens "
+            f"{len(report.too_long_rows):,} texts are longer than {plain(embedder.spec.name)}'s limit of {limit} tokens "
             "and are truncated: only their first part shapes their vector."
         )
     problems = {"empty": report.empty_rows, "duplicate": report.duplicate_rows, "truncated": report.too_long_rows}
