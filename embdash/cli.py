@@ -140,7 +140,7 @@ def embedded_corpus(args):
     corpus = load_corpus(args.input, text_column=args.text_column)
     if getattr(args, "out", None) is not None:  # search prints instead of writing
         check_writable(args.out)
-    say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+    say = reporter(args)
     say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}; loading {args.model}…")
     embedder = load_embedder(args.model, fit_texts=corpus.texts)
     store = Store.default()
@@ -149,6 +149,11 @@ def embedded_corpus(args):
         say(f"warning: {problem}")
     say(f"{result.n_computed:,} texts embedded, {result.n_cached:,} from the cache, in {result.seconds:.1f} s")
     return corpus, embedder, result
+
+
+def reporter(args):
+    """Where progress messages go: stderr, or nowhere with --quiet."""
+    return (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
 
 
 def progress_printer():
@@ -175,7 +180,7 @@ def run_map(args) -> int:
     params = params_from(args)
     reduce.enable_numba_cache(data_dir() / "numba-cache")
     corpus, embedder, result = embedded_corpus(args)
-    say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+    say = reporter(args)
     mapped = maps.build_map(result.vectors, corpus.texts, params, on_stage=say)
     metrics = mapped.metrics
     say(
@@ -195,7 +200,7 @@ def run_map(args) -> int:
 def run_search(args) -> int:
     from embdash import ann, search
     from embdash.config import data_dir
-    from embdash.hashing import params_key
+    from embdash.embed import vectors_key
 
     if args.k < 1:
         raise EmbdashError(f"--k must be at least 1, got {args.k}.")
@@ -204,10 +209,8 @@ def run_search(args) -> int:
     query = search.embed_query(embedder, args.query)
     index = None
     if search.choose_search(len(corpus)) == "ann":
-        say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
         # The same key as the dashboard's vectors, so both share one index file.
-        vectors_key = params_key("vectors", corpus.key, embedder.cache_key)
-        index = ann.cached_index(result.vectors, vectors_key, data_dir(), note=say)
+        index = ann.cached_index(result.vectors, vectors_key(corpus.key, embedder.cache_key), data_dir(), note=reporter(args))
     rows, scores = search.search(result.vectors, query, args.k, index=index)
     found = rows >= 0  # an approximate index may fall short of k
     rows, scores = rows[found], scores[found]

@@ -15,13 +15,18 @@ import numpy as np
 
 from embdash.corpus import Corpus
 from embdash.errors import CacheError, ModelError
-from embdash.hashing import text_hash
+from embdash.hashing import params_key, text_hash
 from embdash.models import Embedder
 from embdash.store import Store
 
 SAVE_EVERY = 4096  # vectors per part file written during a run
 
 Progress = Callable[[int, int], None]
+
+
+def vectors_key(corpus_key: str, model_cache_key: str) -> str:
+    """Names a corpus's vectors under one model, for what is derived from them (maps, search indexes)."""
+    return params_key("vectors", corpus_key, model_cache_key)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from embdash import cluster as clustering
 from embdash import maps, reduce, topics
 from embdash.config import data_dir
 from embdash.corpus import Corpus
-from embdash.embed import embed_texts
+from embdash.embed import embed_texts, vectors_key
 from embdash.hashing import params_key
 from embdash.models import get_spec, load_embedder
 from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
@@ -55,7 +55,7 @@ def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
     embedded twice by the same model.
     """
     model = embedder(model_id, corpus)
-    key = params_key("vectors", corpus.key, model.cache_key)
+    key = vectors_key(corpus.key, model.cache_key)
     return key, _embedded_with_progress(key, corpus.texts, model, "texts")
 
 

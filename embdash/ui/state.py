@@ -28,8 +28,7 @@ def _sample_corpus_key() -> str:
 
 def use_corpus(corpus: Corpus) -> None:
     """Store the corpus (by content key) and make it the session's current one."""
-    st.session_state[CORPUS_KEY] = cache.store().save_corpus(corpus)
-    cache.store().touch_corpus(st.session_state[CORPUS_KEY])
+    st.session_state[CORPUS_KEY] = cache.store().save_corpus(corpus)  # saving also marks it as used
 
 
 def use_stored_corpus(key: str) -> None:
