@@ -1,9 +1,12 @@
 """The command line: the same library and the same cache as the dashboard.
 
     python -m embdash models
-    python -m embdash embed INPUT --text-column COL --model ID --out OUT.parquet
+    python -m embdash embed INPUT --text-column COL --model ID --out OUT.parquet [--engine local|ray]
     python -m embdash map   INPUT --text-column COL --model ID --out OUT.parquet
     python -m embdash search INPUT --text-column COL --model ID --query TEXT --k 10 [--format csv|json]
+    python -m embdash compare INPUT --text-column COL --models ID1,ID2[,...] [--label-column L] --out report.json
+    python -m embdash inspect INPUT [--text-column COL]
+    python -m embdash analogy king man woman --model glove-6b-50d --top 5
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -19,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from embdash.distributed import add_engine_arguments
 from embdash.errors import EmbdashError
 from embdash.models import CATALOGUE, DEFAULT_MODEL_ID
 
@@ -53,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     embed = commands.add_parser("embed", help="embed a corpus: the input rows plus an 'embedding' column")
     add_corpus_arguments(embed)
+    add_engine_arguments(embed)
     embed.set_defaults(run=run_embed)
 
     map_ = commands.add_parser("map", help="map a corpus: the input rows plus x, y, cluster (-1: noise) and topic")
@@ -63,6 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="the documents nearest in meaning to a query: row index, score, text")
     add_search_arguments(search)
     search.set_defaults(run=run_search)
+
+    compare = commands.add_parser(
+        "compare", help="compare two to four models on the corpus: agreement, label scores, cost (a JSON report)"
+    )
+    add_compare_arguments(compare)
+    add_param_arguments(compare)
+    compare.set_defaults(run=run_compare)
+
+    inspect = commands.add_parser("inspect", help="check that a file loads: documents, text column, format, warnings, quality")
+    inspect.add_argument("input", type=Path, help="CSV, TSV, Excel, Parquet, JSON Lines or plain text file")
+    inspect.add_argument("--text-column", help="the column with the texts (default: the likeliest one)")
+    inspect.add_argument("--max-mb", type=float, default=200.0, help="refuse files larger than this, as the dashboard does (default 200)")
+    inspect.set_defaults(run=run_inspect)
+
+    analogy = commands.add_parser("analogy", help="the words nearest A - B + C (king - man + woman = queen)")
+    analogy.add_argument("a", help="A: the word to start from, e.g. king")
+    analogy.add_argument("b", help="B: the word to subtract, e.g. man")
+    analogy.add_argument("c", help="C: the word to add, e.g. woman")
+    analogy.add_argument("--model", default="glove-6b-50d", help="a catalogue model id (default glove-6b-50d)")
+    analogy.add_argument("--top", type=int, default=5, help="how many words to print (default 5)")
+    analogy.set_defaults(run=run_analogy)
     return parser
 
 
@@ -81,6 +107,16 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--query", required=True, help="what to look for, in your own words")
     parser.add_argument("--k", type=int, default=10, help="how many documents to return (default 10)")
     parser.add_argument("--format", choices=("csv", "json"), default="csv", help="output format on stdout (default csv)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="CSV, TSV, Excel, Parquet, JSON Lines or plain text file")
+    parser.add_argument("--text-column", help="the column with the texts (default: the likeliest one)")
+    parser.add_argument("--models", required=True, help="two to four model ids, comma-separated (see 'models')")
+    parser.add_argument("--label-column", help="a column of known categories to score each model against (optional)")
+    parser.add_argument("--k", type=int, default=10, help="nearest neighbours compared per document, and kNN's k (default 10)")
+    parser.add_argument("--out", type=Path, required=True, help="output file: report.json, or report.html for a page to read")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -144,7 +180,14 @@ def embedded_corpus(args):
     say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}; loading {args.model}…")
     embedder = load_embedder(args.model, fit_texts=corpus.texts)
     store = Store.default()
-    result = embed_corpus(corpus, embedder, store, progress=None if args.quiet else progress_printer())
+    progress = None if args.quiet else progress_printer()
+    if getattr(args, "engine", "local") == "ray":
+        from embdash.distributed import embed_with_ray
+
+        say(f"embedding on Ray ({args.ray_address or 'a local Ray with this machine’s cores'})…")
+        result = embed_with_ray(corpus, args.model, store, progress=progress, address=args.ray_address, embedder=embedder)
+    else:
+        result = embed_corpus(corpus, embedder, store, progress=progress)
     for problem in result.problems:
         say(f"warning: {problem}")
     say(f"{result.n_computed:,} texts embedded, {result.n_cached:,} from the cache, in {result.seconds:.1f} s")
@@ -245,3 +288,82 @@ def write_parquet(frame: pd.DataFrame, out: Path, provenance: dict) -> None:
     metadata = dict(table.schema.metadata or {})
     metadata[b"embdash"] = json.dumps({**provenance, "embdash_version": __version__}, default=str).encode()
     pq.write_table(table.replace_schema_metadata(metadata), out)
+
+
+def run_compare(args) -> int:
+    from embdash import compare, maps, reduce
+    from embdash.config import data_dir
+    from embdash.corpus import load_corpus
+    from embdash.embed import embed_corpus
+    from embdash.models import get_spec, load_embedder
+    from embdash.store import Store
+
+    model_ids = compare.check_model_ids(args.models.split(","))
+    for model_id in model_ids:  # an unknown model fails before anything is read
+        get_spec(model_id)
+    if args.k < 2:
+        raise EmbdashError(f"--k must be at least 2, got {args.k}.")
+    if args.out.is_dir() or not args.out.parent.exists():
+        raise EmbdashError(f"--out {args.out}: give a file name in an existing folder, e.g. report.json.")
+    params = params_from(args)
+    corpus = load_corpus(args.input, text_column=args.text_column)
+    labels = None
+    if args.label_column is not None:
+        if args.label_column not in corpus.frame.columns or args.label_column == corpus.text_column:
+            others = ", ".join(str(c) for c in corpus.frame.columns if c != corpus.text_column) or "none"
+            raise EmbdashError(f"No label column {args.label_column!r} in {args.input.name}; its other columns: {others}.")
+        labels = corpus.frame[args.label_column].to_numpy()
+    say = reporter(args)
+    say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}; comparing {', '.join(model_ids)}")
+    reduce.enable_numba_cache(data_dir() / "numba-cache")
+    store = Store.default()
+    runs = []
+    for model_id in model_ids:
+        say(f"{model_id}: loading…")
+        embedder, load_seconds = compare.timed_load(lambda: load_embedder(model_id, fit_texts=corpus.texts))
+        embedded = embed_corpus(corpus, embedder, store, progress=None if args.quiet else progress_printer())
+        for problem in embedded.problems:
+            say(f"warning: {problem}")
+        mapped = maps.build_map(embedded.vectors, corpus.texts, params, on_stage=lambda stage: say(f"{model_id}: {stage}"))
+        say(f"{model_id}: timing on a sample of the corpus")
+        cost = compare.cost_of(embedder.spec, embedded.vectors, load_seconds, compare.measure_speed(embedder, corpus.texts))
+        runs.append(compare.ModelRun(model_id, embedder.spec.name, embedded.vectors, mapped.coords, mapped.labels, cost))
+        del embedder  # one model in memory at a time
+    say("comparing…")
+    report = compare.compare(
+        runs, corpus.texts, labels, label_column=args.label_column, params=compare.CompareParams(k=args.k),
+        context={"input": args.input.name, "corpus_key": corpus.key, "text_column": corpus.text_column, "map_params": asdict(params)},
+    )
+    if args.out.suffix.lower() in {".html", ".htm"}:
+        args.out.write_text(compare.report_html(report, f"Model comparison: {args.input.name}"), encoding="utf-8")
+    else:
+        args.out.write_text(compare.report_json(report), encoding="utf-8")
+    for sentence in report.recommendation:
+        say(sentence)
+    return 0
+
+
+def run_inspect(args) -> int:
+    from embdash.corpus import make_corpus, quality_report, read_table
+
+    frame, report = read_table(args.input, args.input.name, max_bytes=int(args.max_mb * 1024 * 1024))
+    text_column = args.text_column or report.text_column_guess
+    if text_column is None:
+        raise EmbdashError(f"{args.input.name} has no column of text (its columns: {', '.join(map(str, frame.columns))}).")
+    corpus = make_corpus(frame, text_column, name=args.input.name)
+    quality = quality_report(corpus)
+    encoding = f", {report.encoding}" if report.encoding else ""
+    print(f"{len(corpus):,} documents, text column {corpus.text_column!r} ({report.format}{encoding}), corpus key {corpus.key}")
+    print(f"{len(quality.empty_rows):,} empty texts, {len(quality.duplicate_rows):,} duplicates")
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def run_analogy(args) -> int:
+    from embdash import words
+    from embdash.store import Store
+
+    for line in words.analogy_lines(args.a, args.b, args.c, args.model, args.top, store=Store.default()):
+        print(line)
+    return 0

@@ -1,7 +1,147 @@
-"""Where embdash keeps its files. One setting, read from the environment."""
+"""Server settings, kept as data: each has a name, an environment variable, a default and help text.
+
+Read from the environment first, then from a mapping of secrets under the same names (the UI passes
+st.secrets; this module stays free of Streamlit), then the default. The data directory is shared with the
+CLI, so data_dir() reads the environment only (Community Cloud exports root-level secrets as variables).
+docs/hosting.md documents every setting (a test checks).
+"""
+
+from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from embdash.errors import EmbdashError
+
+
+class ConfigError(EmbdashError):
+    """A setting has a value embdash cannot use."""
+
+
+def _default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "embdash"
+
+
+def _flag(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"", "0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def _positive_int(text: str) -> int:
+    value = int(str(text).strip())
+    if value < 1:
+        raise ValueError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _id_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in str(text).split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # the attribute of Settings
+    env: str  # the environment variable, also the key in st.secrets (secrets.toml)
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "data_dir", "EMBDASH_DATA_DIR", None,
+        "Folder for stored corpora, the embedding cache and derived arrays. Default: "
+        "$XDG_DATA_HOME/embdash, else ~/.local/share/embdash.",
+        lambda text: Path(text).expanduser(),
+    ),
+    Setting(
+        "max_upload_mb", "EMBDASH_MAX_UPLOAD_MB", 200,
+        "Largest file a user may upload, in megabytes. Streamlit's own cap (server.maxUploadSize in "
+        ".streamlit/config.toml) must be at least as large.",
+        _positive_int,
+    ),
+    Setting(
+        "models", "EMBDASH_MODELS", (),
+        "Comma-separated model ids offered in the sidebar (e.g. all-MiniLM-L6-v2,paraphrase-MiniLM-L3-v2). "
+        "Empty: the whole catalogue. The first one is the default.",
+        _id_list,
+    ),
+    Setting(
+        "read_only", "EMBDASH_READ_ONLY", False,
+        "For public instances: no uploads, no models from server paths, no deletions. Only the bundled sample "
+        "and corpora already stored on the server can be opened; the embedding cache is still written.",
+        _flag,
+    ),
+    Setting(
+        "password", "EMBDASH_PASSWORD", "",
+        "If set, every visitor must type this password once per browser session before seeing anything. "
+        "Prefer st.secrets (secrets.toml) or a secret environment variable over a command line.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    max_upload_mb: int
+    models: tuple[str, ...]
+    read_only: bool
+    password: str
+
+
+def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
+    """The settings from `environ` (default os.environ), then `secrets`, then the defaults.
+
+    Raises ConfigError naming the variable when a value cannot be parsed.
+    """
+    environ = os.environ if environ is None else environ
+    secrets = secrets or {}
+    values = {}
+    for setting in SETTINGS:
+        if setting.env in environ and str(environ[setting.env]).strip() != "":
+            raw, source = environ[setting.env], setting.env
+        elif setting.env in secrets:
+            raw, source = secrets[setting.env], f"{setting.env} (secrets)"
+        else:
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw) if isinstance(raw, str) else _typed(setting, raw)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"The setting {source} cannot be used: {error}.") from error
+    if values["data_dir"] is None:
+        values["data_dir"] = _default_data_dir()
+    return Settings(**values)
+
+
+def _typed(setting: Setting, raw: Any) -> Any:
+    """A value st.secrets already typed (TOML booleans, numbers, lists)."""
+    if isinstance(raw, (list, tuple)):
+        return tuple(str(item).strip() for item in raw if str(item).strip())
+    if isinstance(raw, bool) and setting.parse is _flag:
+        return raw
+    return setting.parse(str(raw))
+
+
+def offered_models(settings: Settings, catalogue_ids: list[str]) -> list[str]:
+    """The catalogue ids this server offers, in the setting's order; ConfigError for an unknown id."""
+    if not settings.models:
+        return list(catalogue_ids)
+    unknown = [model_id for model_id in settings.models if model_id not in catalogue_ids]
+    if unknown:
+        raise ConfigError(
+            f"EMBDASH_MODELS names models that are not in the catalogue: {', '.join(unknown)}. "
+            f"Known ids: {', '.join(catalogue_ids)}."
+        )
+    return list(dict.fromkeys(settings.models))
 
 
 def data_dir() -> Path:
@@ -9,6 +149,4 @@ def data_dir() -> Path:
     explicit = os.environ.get("EMBDASH_DATA_DIR")
     if explicit:
         return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "embdash"
+    return _default_data_dir()

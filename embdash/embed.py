@@ -8,6 +8,7 @@ and at the end, so an interrupted run keeps its work without leaving hundreds of
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -74,22 +75,13 @@ def embed_texts(
     problems_before = len(store.problems) if store is not None else 0
 
     cached, found = _lookup(store, embedder.cache_key, unique_hashes)
-    expected_dim = embedder.spec.dim or (cached.shape[1] if found.any() else None)
-    if found.any() and cached.shape[1] != expected_dim:
-        found[:] = False  # the cache disagrees with the model: recompute rather than mix dimensions
-
-    missing = np.flatnonzero(~found)
-    # Longest first, as sentence-transformers does: similar lengths share a batch, so little padding.
-    missing_texts = [texts[first_position[i]] for i in missing]
-    by_length = sorted(range(len(missing)), key=lambda j: -len(missing_texts[j]))
-    missing = missing[by_length]
-
-    writer = _CacheWriter(store, embedder)
-    try:
-        computed = _compute(embedder, texts, first_position, unique_hashes, missing, batch_size,
-                            expected_dim, progress, writer)
-    finally:
-        writer.flush()  # also on interruption: keep what was computed
+    lock = store.embedding_lock(embedder.cache_key) if store is not None and not found.all() else nullcontext()
+    with lock:
+        if store is not None and not found.all():
+            # Another session or process may have embedded them while we waited for the lock.
+            cached, found = _lookup(store, embedder.cache_key, unique_hashes)
+        found, missing, computed, write_problems = _fill_missing(
+            texts, embedder, store, unique_hashes, first_position, cached, found, batch_size, progress)
 
     dim = computed.shape[1] if len(missing) else (cached.shape[1] if found.any() else (embedder.spec.dim or 0))
     unique_vectors = np.zeros((len(unique_hashes), dim), dtype=np.float32)
@@ -98,7 +90,7 @@ def embed_texts(
     if len(missing):
         unique_vectors[missing] = computed
 
-    problems = (store.problems[problems_before:] if store is not None else []) + writer.problems
+    problems = (store.problems[problems_before:] if store is not None else []) + write_problems
     return EmbedResult(
         vectors=unique_vectors.take(inverse, axis=0),
         n_total=len(texts),
@@ -108,6 +100,28 @@ def embed_texts(
         seconds=time.perf_counter() - started,
         problems=problems,
     )
+
+
+def _fill_missing(texts, embedder, store, unique_hashes, first_position, cached, found, batch_size, progress):
+    """Embed the distinct texts not `found` in the cache, saving them as they come.
+
+    Returns (found, missing rows, their computed vectors, problems saving them)."""
+    writer = _CacheWriter(store, embedder)
+    expected_dim = embedder.spec.dim or (cached.shape[1] if found.any() else None)
+    if found.any() and cached.shape[1] != expected_dim:
+        found[:] = False  # the cache disagrees with the model: recompute rather than mix dimensions
+
+    missing = np.flatnonzero(~found)
+    # Longest first, as sentence-transformers does: similar lengths share a batch, so little padding.
+    missing_texts = [texts[first_position[i]] for i in missing]
+    by_length = sorted(range(len(missing)), key=lambda j: -len(missing_texts[j]))
+    missing = missing[by_length]
+    try:
+        computed = _compute(embedder, texts, first_position, unique_hashes, missing, batch_size,
+                            expected_dim, progress, writer)
+    finally:
+        writer.flush()  # also on interruption: keep what was computed
+    return found, missing, computed, writer.problems
 
 
 def _dedupe(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:

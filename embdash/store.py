@@ -13,6 +13,7 @@ The "last used" time of a corpus is its file's modification time (touch_corpus s
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -41,9 +42,10 @@ from embdash.hashing import texts_key
 
 METADATA_KEY = b"embdash"
 MAX_PARTS = 16  # more parts than this in one model's folder get merged into one
-CORPUS_KEY_RE = re.compile(r"^[0-9a-f]{16}$")
-ARTEFACT_KIND_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-ARTEFACT_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+# Matched with fullmatch: "$" alone would also accept a trailing newline.
+CORPUS_KEY_RE = re.compile(r"[0-9a-f]{16}")
+ARTEFACT_KIND_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+ARTEFACT_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 _UNSAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]")
 # Hashes are unique (a dictionary only costs) and hex (zstd halves them); float vectors do not
 # compress, and skipping it makes a warm read about a third faster.
@@ -102,6 +104,27 @@ class Store:
         if found.any():
             vectors[found] = index.matrix.take(rows[found], axis=0)
         return vectors, found
+
+    @contextlib.contextmanager
+    def embedding_lock(self, cache_key: str):
+        """Held while embedding with one model, across threads and processes sharing this store: a second
+        embedder of the same texts waits, then finds them cached. The OS releases it if a process dies.
+        Where no lock file can be made (a read-only disk) it does not lock: the cache is not written there.
+        """
+        from filelock import FileLock
+
+        folder = self.embeddings_dir(cache_key)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(folder / ".embedding.lock")
+            lock.acquire()
+        except OSError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
 
     def save_vectors(self, cache_key: str, hashes: Sequence[str], vectors: np.ndarray, provenance: dict) -> Path:
         """Write one new part file with these vectors. Raises CacheError when the disk refuses."""
@@ -217,7 +240,7 @@ class Store:
     # ------------------------------------------------------------------ corpora
 
     def corpus_path(self, key: str) -> Path:
-        if not isinstance(key, str) or not CORPUS_KEY_RE.match(key):
+        if not isinstance(key, str) or not CORPUS_KEY_RE.fullmatch(key):
             raise CorpusError(f"There is no stored corpus with key {key!r} (unknown corpus).")
         return self.root / "corpora" / f"{key}.parquet"
 
@@ -279,7 +302,7 @@ class Store:
         folder = self.root / "corpora"
         found: list[tuple[int, CorpusInfo]] = []
         for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
-            if not CORPUS_KEY_RE.match(path.stem):
+            if not CORPUS_KEY_RE.fullmatch(path.stem):
                 continue
             try:
                 mtime_ns = path.stat().st_mtime_ns
@@ -303,9 +326,9 @@ class Store:
     # ------------------------------------------------------------------ artefacts
 
     def artefact_path(self, kind: str, key: str) -> Path:
-        if not isinstance(kind, str) or not ARTEFACT_KIND_RE.match(kind):
+        if not isinstance(kind, str) or not ARTEFACT_KIND_RE.fullmatch(kind):
             raise ValueError(f"Artefact kind {kind!r} must be lower-case letters, digits, '-' or '_'.")
-        if not isinstance(key, str) or not ARTEFACT_KEY_RE.match(key):
+        if not isinstance(key, str) or not ARTEFACT_KEY_RE.fullmatch(key):
             raise ValueError(f"Artefact key {key!r} must be letters, digits, '-' or '_' (at most 128).")
         return self.root / "artefacts" / kind / f"{key}.parquet"
 

@@ -8,7 +8,7 @@ import streamlit as st
 from embdash import classify
 from embdash.classify import ClassifyParams, Examples
 from embdash.hashing import params_key
-from embdash.ui import cache, state, views, widgets
+from embdash.ui import cache, links, state, views, widgets
 
 TYPED, TICKED, COLUMN, NAMES = (
     "Type example texts per label",
@@ -51,7 +51,7 @@ def ticked_examples(frame, vectors) -> Examples:
 
 def column_examples(corpus, vectors, columns) -> tuple[Examples, str]:
     column = st.selectbox(
-        "Label column", columns, key="classify.label_column",
+        "Label column", columns, **links.bound("classify.label_column"),
         help="Rows with a value are the examples; empty rows get predictions.",
     )
     examples, to_predict = classify.split_partial(vectors, corpus.frame[column].tolist())
@@ -63,7 +63,9 @@ def column_examples(corpus, vectors, columns) -> tuple[Examples, str]:
 
 
 def zero_shot_labels(corpus, model_id) -> tuple[np.ndarray, list[str]]:
-    typed = st.text_area("Label names, one per line", key="classify.names", placeholder="sports\ncooking\nastronomy")
+    typed = st.text_area(
+        "Label names, one per line", placeholder="sports\ncooking\nastronomy", **links.bound("classify.names")
+    )
     names = list(dict.fromkeys(line.strip() for line in typed.splitlines() if line.strip()))
     if len(names) < 2:
         raise classify.ClassifyError("Type at least two label names, one per line.")
@@ -99,7 +101,7 @@ with widgets.shown_errors():
 frame = corpus.frame
 columns = corpus.metadata_columns
 texts = corpus.texts
-source = st.radio("How will you give the labels?", [TYPED, TICKED, COLUMN, NAMES], key="classify.source")
+source = st.radio("How will you give the labels?", [TYPED, TICKED, COLUMN, NAMES], **links.bound("classify.source"))
 if source == COLUMN and not columns:
     st.info("This corpus has no column besides the texts: give labels another way.")
     st.stop()
@@ -123,7 +125,7 @@ with widgets.shown_errors():
         else:
             examples, label_column = column_examples(corpus, vectors, columns)
         method = st.selectbox(
-            "Method", classify.METHODS, format_func=classify.METHOD_NAMES.get, key="classify.method",
+            "Method", classify.METHODS, format_func=classify.METHOD_NAMES.get, **links.bound("classify.method"),
             help="Nearest centroid: the closest label's average example. k-nearest neighbours: a vote of the "
             "closest examples. Logistic regression: a linear model trained on the examples (best with many).",
         )
@@ -149,7 +151,7 @@ st.dataframe(counts, column_config={"share": st.column_config.ProgressColumn("sh
 
 st.subheader("Low confidence: worth a look")
 threshold = st.slider(
-    "Confidence below", 0.0, 1.0, 0.5, 0.01, key="classify.threshold",
+    "Confidence below", 0.0, 1.0, 0.5, 0.01, **links.bound("classify.threshold"),
     help="Documents whose predicted label has a confidence under this value, least confident first.",
 )
 unsure = classify.low_confidence(prediction.confidence, threshold)
@@ -160,7 +162,7 @@ st.subheader("How good is it?")
 options = [NO_COLUMN, *columns]
 evaluate_column = st.selectbox(
     "Evaluate against", options, index=options.index(label_column) if label_column else 0,
-    key=f"classify.evaluate.{source}",
+    **links.bound(f"classify.evaluate.{source}"),
     help="A column holding the true labels: each method is cross-validated on its filled rows.",
 )
 if evaluate_column == NO_COLUMN:
@@ -191,7 +193,7 @@ st.dataframe(scores, hide_index=True, column_config={"accuracy": st.column_confi
                                                      "macro-F1": st.column_config.NumberColumn(format="%.3f")})
 
 detail = st.selectbox("Details for", list(evaluation), index=list(evaluation).index(method),
-                      format_func=classify.METHOD_NAMES.get, key="classify.detail")
+                      format_func=classify.METHOD_NAMES.get, **links.bound("classify.detail"))
 chosen = evaluation[detail]
 st.altair_chart(confusion_heatmap(chosen), width="stretch")
 st.caption("Rows: the true label; columns: the predicted one. The diagonal counts the documents classified right.")

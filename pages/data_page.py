@@ -16,14 +16,25 @@ st.button(
     help="480 short English texts on 12 topics, written for embdash.",
 )
 
-upload = st.file_uploader(
-    "Upload a corpus",
-    type=["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "ndjson", "json"],
-    help="CSV, TSV, Excel, Parquet, JSON Lines, or plain text with one document per line.",
-)
+settings = state.settings()
+if settings.read_only:
+    st.info(
+        "This is a read-only instance: uploads are turned off. You can explore the sample corpus, or a corpus "
+        "someone shared with you by link."
+    )
+    upload = None
+else:
+    upload = st.file_uploader(
+        "Upload a corpus",
+        type=["csv", "tsv", "txt", "xlsx", "parquet", "jsonl", "ndjson", "json"],
+        help=f"CSV, TSV, Excel, Parquet, JSON Lines, or plain text with one document per line; up to {settings.max_upload_mb:,} MB. "
+        "An upload is visible only to you and to whoever you send its link.",
+        max_upload_size=settings.max_upload_mb,
+    )
 if upload is not None:
     try:
-        table, report = read_table(upload.getvalue(), upload.name)
+        # The widget's limit is enforced by the browser only: check again here, against clients that ignore it.
+        table, report = read_table(upload.getvalue(), upload.name, max_bytes=settings.max_upload_mb * 1024**2)
     except EmbdashError as error:
         st.error(widgets.plain(f"{upload.name}: {error}"))
     else:

@@ -1,9 +1,11 @@
 """Map: the corpus in two dimensions, coloured by cluster, each cluster named by its top terms."""
 
+from dataclasses import asdict
+
 import streamlit as st
 
-from embdash import charts, maps
-from embdash.ui import cache, state, views, widgets
+from embdash import bigmap, charts, maps
+from embdash.ui import cache, links, state, views, widgets
 
 st.title("Map of the corpus")
 
@@ -23,22 +25,35 @@ views.map_metrics(result.metrics)
 color_by = st.selectbox(
     "Colour by",
     ["topic", *columns],
-    key="map.color_by",
     help="Colour the points by their cluster's topic, or by any other column of the corpus.",
+    **links.bound("map.color_by"),
 )
 shown = views.filtered(frame, columns)
-chart, n_shown = charts.map_chart(
-    shown, color_by=color_by, tooltip_columns=columns, text_column=text_column
-)
-if n_shown < len(shown):
-    st.caption(f"Showing an even sample of {n_shown:,} of {len(shown):,} documents.")
-# Listen to the selections only: otherwise every zoom or pan would rerun the page.
-event = st.altair_chart(
-    chart, on_select="rerun", selection_mode=charts.SELECTION_PARAMS, key="map.chart", width="stretch"
-)
-st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
+if bigmap.use_webgl(len(shown)):
+    # Past a few tens of thousands of points Vega-Lite stutters: draw with WebGL instead.
+    chart = None
+    hover = bigmap.hover_texts(shown[text_column].tolist(), {c: shown[c].tolist() for c in columns[:3]})
+    big = bigmap.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=shown[color_by].tolist(), colour_name=color_by)
+    if big.note:
+        st.caption(big.note)
+    event = st.plotly_chart(
+        big.figure, on_select="rerun", selection_mode=("points", "box", "lasso"), key="map.webgl", width="stretch"
+    )
+    st.caption(f"{len(big.rows):,} points drawn with WebGL. Drag to select with the lasso (box and zoom in the toolbar); "
+               "scroll to zoom; double-click to reset.")
+    picked = bigmap.selected_rows(event)
+else:
+    chart, n_shown = charts.map_chart(shown, color_by=color_by, tooltip_columns=columns, text_column=text_column)
+    if n_shown < len(shown):
+        st.caption(f"Showing an even sample of {n_shown:,} of {len(shown):,} documents.")
+    # Listen to the selections only: otherwise every zoom or pan would rerun the page.
+    event = st.altair_chart(
+        chart, on_select="rerun", selection_mode=charts.SELECTION_PARAMS, key="map.chart", width="stretch"
+    )
+    st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
+    picked = views.selected_rows(shown, event)
 
-views.selected_documents(shown, event, text_column)
-views.more_like_this(shown, frame, vectors, event, text_column)
+views.selected_documents(shown, picked, text_column)
+views.more_like_this(shown, frame, vectors, picked, text_column)
 views.cluster_overview(corpus.texts, result)
-views.map_download(frame, corpus, model_id)
+views.map_download(frame, corpus, model_id, chart=chart, vectors=vectors, provenance=asdict(params))

@@ -6,7 +6,7 @@ from embdash import rag
 from embdash.chunking import CHUNK_METHODS, ChunkParams, SentenceChunkParams, TokenChunkParams, model_token_offsets
 from embdash.params import help_of
 from embdash.search import embed_query
-from embdash.ui import cache, state, widgets
+from embdash.ui import cache, links, state, widgets
 
 st.title("Retrieve context for an LLM prompt")
 st.info(
@@ -23,7 +23,7 @@ with widgets.shown_errors():
 
     with st.expander("Chunk settings", expanded=True):
         method = st.radio(
-            "Split by", CHUNK_METHODS, horizontal=True, help=help_of(ChunkParams, "method"), key="rag.method"
+            "Split by", CHUNK_METHODS, horizontal=True, help=help_of(ChunkParams, "method"), **links.bound("rag.method")
         )
         if method == "sentences":
             params = ChunkParams(method=method, sentences=widgets.param_controls(SentenceChunkParams, "rag.sentences"))
@@ -52,15 +52,15 @@ cols[2].metric(
     help="Average length of a chunk, overlap included.",
 )
 
-question = st.text_input("Question", key="rag.question", placeholder="e.g. How do I fix a leaking tap?")
-k = st.slider("Passages in the prompt (top-k)", 1, 20, 5, key="rag.k", help="How many of the closest chunks go into the prompt.")
+question = st.text_input("Question", placeholder="e.g. How do I fix a leaking tap?", **links.bound("rag.question"))
+k = st.slider("Passages in the prompt (top-k)", 1, 20, 5, **links.bound("rag.k"), help="How many of the closest chunks go into the prompt.")
 name_options = ["(row number only)", *corpus.metadata_columns]
 name_column = st.selectbox(
-    "Name each source by", name_options, key="rag.source_column",
+    "Name each source by", name_options, **links.bound("rag.source_column"),
     help="Besides its row number, each passage in the prompt can name its document by a column of the corpus.",
 )
 with st.expander("Instructions to the model"):
-    instructions = st.text_area("Instructions", rag.DEFAULT_INSTRUCTIONS, key="rag.instructions", height=100)
+    instructions = st.text_area("Instructions", rag.DEFAULT_INSTRUCTIONS, height=100, **links.bound("rag.instructions"))
 
 if not question.strip():
     st.caption("Type a question to see the passages closest to it and the prompt built from them.")

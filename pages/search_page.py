@@ -6,7 +6,7 @@ import streamlit as st
 from embdash import charts, maps, search
 from embdash.keyword import overlap
 from embdash.params import MapParams
-from embdash.ui import cache, state, views, widgets
+from embdash.ui import cache, links, state, views, widgets
 
 st.title("Search the corpus")
 
@@ -18,17 +18,17 @@ with widgets.shown_errors():
 
 query = st.text_input(
     "Search for",
-    key="search.query",
     placeholder="Describe what you are looking for, in your own words",
     help="Documents are ranked by the cosine similarity of their embedding to the query's: "
     "they can match in meaning without sharing a word.",
+    **links.bound("search.query"),
 )
-k = st.slider("Number of results", 1, 50, 10, key="search.k")
+k = st.slider("Number of results", 1, 50, 10, **links.bound("search.k"))
 show_map = st.toggle(
     "Show the hits on the map",
     value=len(corpus) < search.EXACT_LIMIT,
-    key="search.show_map",
     help="The map of the corpus with the Map page's default settings; built once, then cached.",
+    **links.bound("search.show_map"),
 )
 
 if show_map:
@@ -84,7 +84,7 @@ with by_words:
         st.info("No document shares a word with the query (common words like 'the' are ignored).")
 st.download_button(
     "Download the hits (CSV)",
-    views.to_csv_bytes(hits),
+    views.to_csv_bytes(hits),  # formula cells neutralised
     file_name=f"embdash-search-{corpus.key}-{views.safe_name(model_id)}.csv",
     mime="text/csv",
 )

@@ -29,6 +29,9 @@ if [ "$(cat .venv/.embdash-app 2>/dev/null)" != "$app_stamp" ]; then
   $pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
   echo "$app_stamp" > .venv/.embdash-app
 fi
+# The word benchmarks of the Vector arithmetic page (three small files from the gensim wheel's test
+# data; not committed). Quick when present; a failure only leaves that page saying how to fetch them.
+.venv/bin/python scripts/fetch_word_benchmarks.py >/dev/null || echo "Word benchmarks not fetched; the Learn pages say how." >&2
 
 if [ "${1:-}" = "--dev" ]; then
   dev_stamp=$(stamp_of requirements-dev.txt)

@@ -45,14 +45,17 @@ class OnnxBertEmbedder(EmbedderBase):
         return unit_rows(pooled)
 
 
-def load_onnx_bert(spec, onnx_path: Path, tokenizer_path: Path, output_name: str, output_is_pooled: bool):
+def load_onnx_bert(
+    spec, onnx_path: Path, tokenizer_path: Path, output_name: str, output_is_pooled: bool,
+    pad_id: int = 0, pad_token: str = "[PAD]",
+):
     ort = import_library("onnxruntime", "onnxruntime==1.32.0", spec.name)
     tokenizers = import_library("tokenizers", "tokenizers==0.23.3", spec.name)
     session = ort.InferenceSession(str(onnx_path), sess_options=session_options(ort), providers=["CPUExecutionProvider"])
     return OnnxBertEmbedder(
         spec,
         session,
-        tokenizer=_batch_tokenizer(tokenizers, tokenizer_path, spec.max_tokens),
+        tokenizer=_batch_tokenizer(tokenizers, tokenizer_path, spec.max_tokens, pad_id, pad_token),
         counter=_counting_tokenizer(tokenizers, tokenizer_path),
         output_name=output_name,
         output_is_pooled=output_is_pooled,
@@ -68,12 +71,12 @@ def session_options(ort):
     return options
 
 
-def _batch_tokenizer(tokenizers, path: Path, max_tokens: int | None):
+def _batch_tokenizer(tokenizers, path: Path, max_tokens: int | None, pad_id: int = 0, pad_token: str = "[PAD]"):
     # tokenizer.json pads every text to 128 tokens; padding to the batch's longest is the same after
     # masked pooling, and much faster for short texts.
     tokenizer = tokenizers.Tokenizer.from_file(str(path))
     tokenizer.no_padding()
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    tokenizer.enable_padding(pad_id=pad_id, pad_token=pad_token)
     tokenizer.no_truncation()
     if max_tokens:
         tokenizer.enable_truncation(max_length=max_tokens)

@@ -88,8 +88,11 @@ def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.
 
 
 def _on_disk(kind: str, key: str, compute, params: dict) -> np.ndarray:
-    """Load a derived array from the store, or compute and save it."""
+    """Load a derived array from the store, or compute and save it. A damaged file is said so, then recomputed."""
+    problems_before = len(store().problems)
     cached = store().load_array(kind, key)
+    for problem in store().problems[problems_before:]:
+        st.warning(plain(problem))
     if cached is not None:
         return cached
     array = compute()
@@ -258,3 +261,139 @@ def search_index(vectors_key: str, vectors: np.ndarray):
     for note in notes:
         st.info(note)
     return index
+
+
+# ---- Learn pages: words (embdash.words) ---------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Reading the GloVe vocabulary…", max_entries=4)
+def _glove_vocabulary(n_words: int) -> tuple[list[str], np.ndarray]:
+    from embdash import words
+
+    vocabulary = words.vocabulary(n_words)
+    return vocabulary, words.glove_vectors(vocabulary)
+
+
+def vocabulary_vectors(model_id: str, n_words: int) -> tuple[list[str], np.ndarray]:
+    """(the n most frequent GloVe words, their (n, d) unit vectors under the model), shared read-only.
+
+    GloVe uses its own rows; any other model embeds each word as a text (progress bar, stored like any text).
+    """
+    from embdash import words
+
+    if model_id == words.GLOVE_ID:
+        return _glove_vocabulary(n_words)
+    vocabulary = words.vocabulary(n_words)
+    model = embedder(model_id, state_corpus())
+    key = params_key("vocabulary-vectors", model.cache_key, n_words)
+    return vocabulary, _embedded_with_progress(key, vocabulary, model, "words")
+
+
+def state_corpus() -> Corpus:
+    # Imported here: state imports this module.
+    from embdash.ui import state
+
+    return state.current_corpus()
+
+
+@st.cache_data(show_spinner="Scoring the model on the word benchmarks…", max_entries=16)
+def _word_benchmarks(model_id: str, n_words: int, _words: list[str], _vectors: np.ndarray, _model) -> dict:
+    from embdash import word_benchmarks as wb
+    from embdash import words
+
+    questions = words.read_analogy_questions(wb.benchmark_path(wb.ANALOGIES))
+    pair_sets = {name: words.read_word_pairs(wb.benchmark_path(name)) for name in (wb.WORDSIM, wb.SIMLEX)}
+    if model_id == words.GLOVE_ID:
+        # Word pairs are scored over all 400,000 GloVe words: a rare word is still a word GloVe knows.
+        pair_words = words.known_glove_words(words.benchmark_words([], *pair_sets.values()))
+        pair_vectors = words.glove_vectors(pair_words)
+    else:
+        pair_words = words.benchmark_words([], *pair_sets.values())
+        pair_vectors = words.word_vectors(pair_words, _model, store())
+    return {
+        "analogy": words.analogy_accuracy(questions, _words, _vectors),
+        **{name: words.pair_spearman(pairs, pair_words, pair_vectors) for name, pairs in pair_sets.items()},
+    }
+
+
+def word_benchmarks(model_id: str, n_words: int) -> dict:
+    """{"analogy": AnalogyScore over the n most frequent words, "wordsim353.tsv"/"simlex999.txt": PairScore}.
+    Raises word_benchmarks.WordBenchmarksMissing if the files were not fetched."""
+    from embdash import words
+
+    vocabulary, vectors = vocabulary_vectors(model_id, n_words)
+    model = None if model_id == words.GLOVE_ID else embedder(model_id, state_corpus())
+    return _word_benchmarks(model_id, n_words, vocabulary, vectors, model)
+
+
+# ---- Compare page -------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _compare_load_seconds() -> dict:
+    return {}
+
+
+def compare_embedder(model_id: str, corpus: Corpus):
+    """(the loaded model, its load time in seconds or None when not seen).
+
+    The load is timed the first time this process asks for the model. A call that returns within
+    10 ms came from the in-process model cache (another page loaded it), so its load was not seen:
+    None, and the report falls back on the catalogue's figure.
+    """
+    from embdash.compare import timed_load
+
+    model, seconds = timed_load(lambda: embedder(model_id, corpus))
+    times = _compare_load_seconds()
+    if model.cache_key not in times:
+        times[model.cache_key] = seconds if seconds >= 0.01 else None
+    return model, times[model.cache_key]
+
+
+@st.cache_data(show_spinner="Timing the model on a sample of the corpus…", max_entries=32)
+def compare_speed(model_cache_key: str, corpus_key: str, _model, _texts: list[str]) -> tuple[float, int]:
+    """(texts per second, texts timed), measured once per model and corpus per process."""
+    from embdash.compare import measure_speed
+
+    return measure_speed(_model, _texts)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def compare_report(run_keys: tuple, costs: tuple, corpus_key: str, label_column: str | None, params,
+                   _runs: list, _texts: list[str], _labels):
+    """embdash.compare.compare(...), keyed by each run's vectors-and-map key, their costs, the corpus,
+    the label column and the comparison parameters."""
+    from embdash import compare
+
+    return compare.compare(_runs, _texts, _labels, label_column=label_column, params=params)
+
+
+# ---- Learn pages: word map, embedding layer, dimensions ----------------------------------------
+
+
+@st.cache_data(show_spinner="Projecting the words…", max_entries=32)
+def word_layout(model_id: str, words: tuple[str, ...], method: str, seed: int, _vectors: np.ndarray):
+    """The words' 2-D layout and its trustworthiness (embdash.wordmap.layout), keyed by model and words."""
+    from embdash import wordmap
+
+    return wordmap.layout(_vectors, method, seed)
+
+
+@st.cache_data(show_spinner="Running the sentence through the model…", max_entries=32)
+def _layer_view(model_id: str, corpus_key: str, sentence: str, _corpus: Corpus):
+    from embdash import anatomy
+
+    return anatomy.layer_view(embedder(model_id, _corpus), sentence)
+
+
+def layer_view(model_id: str, corpus: Corpus, sentence: str):
+    """Every stage of one sentence inside a PyTorch transformer (embdash.anatomy.LayerView)."""
+    return _layer_view(model_id, corpus.key, sentence, corpus)
+
+
+@st.cache_data(show_spinner="Measuring how rankings change with fewer dimensions…", max_entries=16)
+def dimension_agreement(model_id: str, sample_key: str, k: int, _vectors: np.ndarray):
+    """embdash.dimensions.agreement_table on a sample's vectors, keyed by model, sample and k."""
+    from embdash import dimensions
+
+    return dimensions.agreement_table(_vectors, k)

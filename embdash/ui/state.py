@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
+from embdash import config
 from embdash.corpus import Corpus, load_corpus, sample_corpus_path
-from embdash.errors import EmbdashError
+from embdash.errors import CacheError, EmbdashError
 from embdash.models import CATALOGUE, DEFAULT_MODEL_ID
 from embdash.ui import cache
 from embdash.ui.text import plain
 
 CORPUS_KEY = "corpus_key"
 MODEL_KEY = "model_id"
+OPENED_KEY = "opened_corpora"  # content keys this session uploaded or opened, most recent last
+CORPUS_OBJECT_KEY = "corpus_object"  # the current Corpus itself: it outlives a cleared data folder or cache
+_UNSTORED_KEY = "corpus_unstored"  # the key of a current corpus the disk refused to store (already said)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -21,43 +27,126 @@ def _stored_corpus(key: str) -> Corpus:
 
 
 @st.cache_resource(show_spinner=False)
-def _sample_corpus_key() -> str:
-    corpus = load_corpus(sample_corpus_path(), text_column="text")
-    return cache.store().save_corpus(corpus)
+def _sample_corpus() -> Corpus:
+    return load_corpus(sample_corpus_path(), text_column="text")
 
 
 def use_corpus(corpus: Corpus) -> None:
-    """Store the corpus (by content key) and make it the session's current one."""
-    st.session_state[CORPUS_KEY] = cache.store().save_corpus(corpus)  # saving also marks it as used
+    """Make the corpus the session's current one and store it (by content key).
+
+    If the disk refuses, the corpus stays current for this session and current_corpus() says so.
+    """
+    if settings().read_only:
+        raise EmbdashError("This is a read-only instance: uploads are turned off.")
+    _make_current(corpus.key, corpus)
+    with contextlib.suppress(CacheError):
+        cache.store().save_corpus(corpus)  # saving also marks it as used
 
 
 def use_stored_corpus(key: str) -> None:
+    with contextlib.suppress(CacheError):  # "last used" is a nicety: a read-only disk must not block opening
+        cache.store().touch_corpus(key)
+    _make_current(key)  # current_corpus() reads it, and explains if it cannot
+
+
+def _make_current(key: str, corpus: Corpus | None = None) -> None:
+    held = st.session_state.get(CORPUS_OBJECT_KEY)
+    if corpus is not None or (held is not None and held.key != key):
+        st.session_state[CORPUS_OBJECT_KEY] = corpus  # None: loaded from the store when next asked for
     st.session_state[CORPUS_KEY] = key
-    cache.store().touch_corpus(key)
+    opened = [k for k in st.session_state.get(OPENED_KEY, []) if k != key]
+    st.session_state[OPENED_KEY] = [*opened, key]
+
+
+def opened_corpus_keys() -> list[str]:
+    """The corpora this session uploaded or opened (by link or from the list), most recent first.
+
+    Only these are listed to go back to: another user's upload is reachable only through its link.
+    """
+    return list(reversed(st.session_state.get(OPENED_KEY, [])))
 
 
 def use_sample_corpus() -> None:
-    use_stored_corpus(_sample_corpus_key())
+    corpus = _sample_corpus()
+    with contextlib.suppress(CacheError):  # a full or read-only disk: the sample still shows
+        cache.store().save_corpus(corpus)
+    _make_current(corpus.key, corpus)
+
+
+def current_corpus_key() -> str:
+    """The current corpus's content key (the sample's on a first visit)."""
+    if CORPUS_KEY not in st.session_state:
+        use_sample_corpus()
+    return st.session_state[CORPUS_KEY]
 
 
 def current_corpus() -> Corpus:
-    """The current corpus; the bundled sample on a first visit, so there is always something to show."""
-    if CORPUS_KEY not in st.session_state:
-        use_sample_corpus()
+    """The current corpus; the bundled sample on a first visit, so there is always something to show.
+
+    The session holds the corpus itself, so a deleted or damaged data folder never loses it: a corpus
+    missing from the store is stored again, with a note, or kept for this session if the disk refuses.
+    """
+    key = current_corpus_key()
+    corpus = st.session_state.get(CORPUS_OBJECT_KEY)
+    if corpus is None or corpus.key != key:
+        try:
+            corpus = _stored_corpus(key)
+        except EmbdashError as error:
+            st.warning(plain(f"{error} Showing the sample corpus instead."))
+            use_sample_corpus()
+            return st.session_state[CORPUS_OBJECT_KEY]
+        st.session_state[CORPUS_OBJECT_KEY] = corpus
+    _keep_stored(corpus)
+    return corpus
+
+
+def _keep_stored(corpus: Corpus) -> None:
+    """Store the session's corpus again if its file is gone (data folder cleared), saying what happened."""
+    store = cache.store()
+    if store.has_corpus(corpus.key):
+        return
     try:
-        return _stored_corpus(st.session_state[CORPUS_KEY])
-    except EmbdashError as error:
-        st.warning(plain(f"{error} Showing the sample corpus instead."))
-        use_sample_corpus()
-        return _stored_corpus(st.session_state[CORPUS_KEY])
+        store.save_corpus(corpus)
+    except CacheError as error:
+        if st.session_state.get(_UNSTORED_KEY) == corpus.key:
+            return  # said once; tried again on every run, and said again when it works
+        st.session_state[_UNSTORED_KEY] = corpus.key
+        st.warning(plain(
+            f"Your corpus {corpus.name} could not be stored on the server: {error} It is kept for this "
+            "session only, so a link to it will not open elsewhere until it can be stored."
+        ))
+    else:
+        st.session_state.pop(_UNSTORED_KEY, None)
+        st.info(plain(
+            f"Your corpus {corpus.name} was missing from the server's data folder (it was cleared or moved); "
+            "it has been stored again from this session."
+        ))
 
 
 def current_model_id() -> str:
-    return st.session_state.get(MODEL_KEY, DEFAULT_MODEL_ID)
+    offered = offered_model_ids()
+    return st.session_state.get(MODEL_KEY, DEFAULT_MODEL_ID if DEFAULT_MODEL_ID in offered else offered[0])
 
 
 def catalogue_ids() -> list[str]:
     return [spec.id for spec in CATALOGUE]
+
+
+def offered_model_ids() -> list[str]:
+    """The catalogue models this server offers (EMBDASH_MODELS), the default first when offered."""
+    return config.offered_models(settings(), catalogue_ids())
+
+
+def settings() -> config.Settings:
+    """The server's settings: environment variables, then st.secrets, then defaults (embdash.config)."""
+    return config.load_settings(secrets=_secrets())
+
+
+def _secrets() -> dict:
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets.toml: Streamlit raises rather than returning an empty mapping
+        return {}
 
 
 def flash(message: str) -> None:

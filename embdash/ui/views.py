@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash import maps
+from embdash import exports, maps
 from embdash.corpus import Corpus, LoadReport, quality_report as corpus_quality
 from embdash.store import CorpusInfo
+from embdash.ui import links
 from embdash.ui.text import plain
 
 
@@ -41,17 +42,19 @@ def filtered(frame: pd.DataFrame, columns: list[str], key: str = "map") -> pd.Da
     """
     with st.expander("Filter the documents shown"):
         choices = ["(none)", *(["topic"] if "topic" in frame.columns else []), *columns]
-        column = st.selectbox("Filter on", choices, key=f"{key}.filter_column")
+        column = st.selectbox("Filter on", choices, **links.bound(f"{key}.filter_column"))
         if column == "(none)":
             return frame
         values = frame[column]
         if pd.api.types.is_numeric_dtype(values) and values.notna().any() and values.nunique() > 12:
             low, high = float(values.min()), float(values.max())
-            chosen = st.slider(f"{column} between", low, high, (low, high), key=f"{key}.filter_range.{column}")
+            chosen = st.slider(f"{column} between", low, high, (low, high), **links.bound(f"{key}.filter_range.{column}"))
             keep = values.between(*chosen)
         else:
             options = sorted(values.dropna().astype(str).unique())
-            chosen = st.multiselect(f"{column} is one of", options, default=options, key=f"{key}.filter_values.{column}")
+            chosen = st.multiselect(
+                f"{column} is one of", options, default=options, **links.bound(f"{key}.filter_values.{column}")
+            )
             keep = values.astype(str).isin(chosen)
         st.caption(f"{int(keep.sum()):,} of {len(frame):,} documents shown.")
     return frame[keep.to_numpy()]
@@ -71,8 +74,8 @@ def selected_rows(frame: pd.DataFrame, event) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-def selected_documents(frame: pd.DataFrame, event, text_column: str) -> None:
-    rows = selected_rows(frame, event)
+def selected_documents(frame: pd.DataFrame, rows: np.ndarray, text_column: str) -> None:
+    """The documents at row positions `rows` of `frame` (what the map selection picked), as a table."""
     st.subheader("Selected documents")
     if len(rows) == 0:
         st.caption("Select points on the map to list them here.")
@@ -85,13 +88,12 @@ def selected_documents(frame: pd.DataFrame, event, text_column: str) -> None:
 
 
 def more_like_this(
-    shown: pd.DataFrame, frame: pd.DataFrame, vectors: np.ndarray, event, text_column: str, k: int = 10
+    shown: pd.DataFrame, frame: pd.DataFrame, vectors: np.ndarray, picked: np.ndarray, text_column: str, k: int = 10
 ) -> None:
-    """The documents nearest in meaning to a point picked on the map (`shown`, maybe filtered), found in the
-    whole corpus (`frame`, in corpus order)."""
+    """The documents nearest in meaning to the first point picked on the map (`picked`: row positions of
+    `shown`, maybe filtered), found in the whole corpus (`frame`, in corpus order)."""
     from embdash import search
 
-    picked = selected_rows(shown, event)
     if len(picked) == 0:
         return
     row = int(shown.index[picked[0]])  # map frames keep the corpus positions as their index
@@ -116,13 +118,44 @@ def cluster_overview(texts: list[str], result: maps.MapResult) -> None:
     )
 
 
-def map_download(frame: pd.DataFrame, corpus: Corpus, model_id: str) -> None:
-    st.download_button(
-        "Download the map (CSV: your rows plus x, y, cluster, topic)",
-        to_csv_bytes(frame),
-        file_name=f"embdash-map-{corpus.key}-{safe_name(model_id)}.csv",
-        mime="text/csv",
+def map_download(
+    frame: pd.DataFrame, corpus: Corpus, model_id: str, chart=None, vectors: np.ndarray | None = None,
+    provenance: dict | None = None,
+) -> None:
+    """Downloads of the map: the rows with x, y, cluster and topic (optionally the embeddings) as CSV and
+    Parquet, and the chart as a standalone interactive HTML file and as PNG. Files are made on click."""
+    stem = f"embdash-map-{corpus.key}-{safe_name(model_id)}"
+    st.subheader("Download")
+    include = vectors is not None and st.checkbox(
+        "Include the embeddings (one column per dimension)", key="map.export_embeddings",
+        help="Adds dim_000, dim_001, ... columns: each document's vector, as the model made it.",
     )
+
+    def table() -> pd.DataFrame:
+        return exports.with_embeddings(frame, vectors) if include else frame
+
+    provenance = {"corpus": corpus.key, "corpus_name": corpus.name, "model": model_id, **(provenance or {})}
+    cols = st.columns(4)
+    cols[0].download_button(
+        "Map table (CSV)", lambda: exports.csv_bytes(table()), f"{stem}.csv", "text/csv",
+        on_click="ignore", key="map.download_csv",
+        help="Your rows plus x, y, cluster and topic. Cells a spreadsheet would run as formulas start with an apostrophe.",
+    )
+    cols[1].download_button(
+        "Map table (Parquet)", lambda: exports.parquet_bytes(table(), provenance), f"{stem}.parquet",
+        "application/vnd.apache.parquet", on_click="ignore", key="map.download_parquet",
+        help="The same table, typed, with the model and parameters in the file's metadata.",
+    )
+    if chart is not None:
+        cols[2].download_button(
+            "Map (interactive HTML)", lambda: exports.chart_html(chart, title=f"{corpus.name} · {model_id}"),
+            f"{stem}.html", "text/html", on_click="ignore", key="map.download_html",
+            help="A standalone page with the chart: zoom and tooltips work offline, without this server.",
+        )
+        cols[3].download_button(
+            "Map (PNG)", lambda: exports.chart_png(chart), f"{stem}.png", "image/png",
+            on_click="ignore", key="map.download_png",
+        )
 
 
 def safe_name(text: str) -> str:
@@ -131,7 +164,8 @@ def safe_name(text: str) -> str:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    """CSV for a download: formula-like cells neutralised (embdash.exports.csv_bytes)."""
+    return exports.csv_bytes(frame)
 
 
 def load_report(filename: str, report: LoadReport) -> None:
@@ -174,10 +208,13 @@ def quality_report(corpus: Corpus, embedder) -> None:
 
 
 def recent_corpora(corpora: list[CorpusInfo], current_key: str) -> None:
-    """Earlier uploads, most recent first, to go back to."""
+    """Earlier uploads, most recent first, to go back to: only those this session uploaded or opened,
+    so nobody sees another user's upload without its link."""
     from embdash.ui import state
 
-    others = [info for info in corpora if info.key != current_key]
+    opened = state.opened_corpus_keys()
+    by_key = {info.key: info for info in corpora}
+    others = [by_key[key] for key in opened if key in by_key and key != current_key]
     if not others:
         return
     st.subheader("Recent corpora")

@@ -10,7 +10,7 @@ import streamlit as st
 from embdash.errors import EmbdashError
 from embdash.models import get_spec
 from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
-from embdash.ui import cache, state
+from embdash.ui import cache, gate, links, state
 from embdash.ui.text import plain
 
 
@@ -24,22 +24,29 @@ def shown_errors():
         st.stop()
 
 
-def param_controls(cls, prefix: str):
-    """One widget per field of a params dataclass, with its help text; returns the filled instance."""
+def param_controls(cls, prefix: str, bind: bool = True):
+    """One widget per field of a params dataclass, with its help text; returns the filled instance.
+
+    Each widget's key is "<prefix>.<field>" and, with `bind`, its value lives in the URL too
+    (embdash.ui.links), so a link reproduces the parameters.
+    """
     values = {}
     for f in fields(cls):
         meta = f.metadata
         label = meta.get("label") or f.name.replace("_", " ").capitalize()
         key = f"{prefix}.{f.name}"
+        where = links.bound(key) if bind else {"key": key}
         if meta.get("options"):
             options = list(meta["options"])
-            values[f.name] = st.selectbox(label, options, index=options.index(f.default), help=meta["help"], key=key)
+            values[f.name] = st.selectbox(label, options, index=options.index(f.default), help=meta["help"], **where)
         elif f.name == "seed":
-            values[f.name] = int(st.number_input(label, meta["min"], meta["max"], f.default, help=meta["help"], key=key))
+            values[f.name] = int(st.number_input(label, meta["min"], meta["max"], f.default, help=meta["help"], **where))
         elif isinstance(f.default, int):
-            values[f.name] = st.slider(label, meta["min"], meta["max"], f.default, meta["step"] or 1, help=meta["help"], key=key)
+            values[f.name] = st.slider(label, meta["min"], meta["max"], f.default, meta["step"] or 1, help=meta["help"], **where)
         else:
-            values[f.name] = st.slider(label, float(meta["min"]), float(meta["max"]), float(f.default), meta["step"], help=meta["help"], key=key)
+            values[f.name] = st.slider(
+                label, float(meta["min"]), float(meta["max"]), float(f.default), meta["step"], help=meta["help"], **where
+            )
     return cls(**values)
 
 
@@ -65,26 +72,35 @@ def model_badge(model_id: str) -> None:
 
 
 def sidebar() -> None:
-    """The shared frame: what corpus is loaded and which model embeds it."""
+    """The shared frame, on every page: the password gate, the corpus (kept in the URL by its key),
+    which model embeds it (in the URL too), and the link to the current view."""
+    gate.require_password(state.settings().password)
+    links.sync_corpus()
     with st.sidebar:
         corpus = state.current_corpus()
         st.markdown("**Corpus**")
         st.caption(plain(f"{corpus.name} · {len(corpus):,} documents · text column {corpus.text_column}"))
         model_choice()
+    links.copy_link()
 
 
 def model_choice() -> None:
-    options = state.catalogue_ids() + st.session_state.get("custom_models", [])
+    options = state.offered_model_ids() + st.session_state.get("custom_models", [])
     current = state.current_model_id()
+    linked = st.query_params.get(state.MODEL_KEY)
+    if linked is not None and state.MODEL_KEY not in st.session_state and linked not in {get_spec(o).name for o in options}:
+        st.warning(plain(f"The link asks for the model {linked!r}, which this server does not offer; showing {get_spec(current).name}."))
     st.selectbox(
         "Model",
         options,
         index=options.index(current) if current in options else 0,
         format_func=lambda model_id: get_spec(model_id).name,
-        key=state.MODEL_KEY,
         help="The embedding model that turns each text into a vector. Vectors are cached, so switching back is instant.",
+        **links.bound(state.MODEL_KEY),
     )
     model_badge(st.session_state[state.MODEL_KEY])
+    if state.settings().read_only:
+        return  # a public instance loads no model from a path on the server
     with st.expander("Add your own model", expanded="custom_model_message" in st.session_state):
         st.text_input(
             "A sentence-transformers model: a folder on the server, or a model hub id",

@@ -1,0 +1,33 @@
+"""The Map page picks its renderer by size: Altair (Vega-Lite) for small maps, WebGL (plotly) past the threshold."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from embdash import bigmap
+from tests.conftest import REPO
+
+TIMEOUT = 300
+
+
+def chart_kinds(at: AppTest) -> set[str]:
+    kinds = set()
+
+    def walk(node):
+        kinds.add(getattr(node, "type", ""))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return kinds & {"plotly_chart", "vega_lite_chart"}
+
+
+@pytest.mark.parametrize("threshold, expected", [(bigmap.WEBGL_THRESHOLD, "vega_lite_chart"), (100, "plotly_chart")])
+def test_renderer_follows_the_threshold(monkeypatch, threshold, expected):
+    # The sample corpus has 480 documents: a threshold of 100 puts it in the "large" class.
+    monkeypatch.setattr(bigmap, "WEBGL_THRESHOLD", threshold)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert chart_kinds(at) == {expected}
+    if expected == "plotly_chart":
+        assert not any("even random sample" in c.value for c in at.caption)  # 480 points: every one is drawn
+        assert any("480 points drawn with WebGL" in c.value for c in at.caption)

@@ -1,0 +1,107 @@
+"""Exports re-read to the same rows; spreadsheet formulas are neutralised, reversibly."""
+
+import io
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, strategies as st
+
+from embdash import exports
+
+DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "=HYPERLINK(\"http://evil\")"]
+
+
+def sample_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "text": ["hello", "=1+1", "+a", "-b", "@c", "\ttab", "'=already", "ok, with comma", "line\nbreak"],
+        "score": [1.5, -2.0, 0.0, 3.25, -0.5, 1.0, 2.0, 3.0, 4.0],
+        "cluster": [0, -1, 1, 1, 2, 0, -1, 2, 2],
+        "topic": ["a · b", "unclustered", "c", "c", "d", "a · b", "unclustered", "d", "d"],
+    })
+
+
+def test_csv_neutralises_every_formula_start():
+    frame = pd.DataFrame({"cell": DANGEROUS + ["plain", "a=b", ""]})
+    back = pd.read_csv(io.BytesIO(exports.csv_bytes(frame)), keep_default_na=False, dtype=str)
+    for original, written in zip(frame["cell"], back["cell"]):
+        if original and original[0] in "=+-@\t\r":
+            assert written == "'" + original
+        else:
+            assert written == original
+
+
+def test_csv_round_trip_is_exact_after_restoring():
+    frame = sample_frame()
+    back = pd.read_csv(io.BytesIO(exports.csv_bytes(frame)), keep_default_na=False)
+    restored = exports.restore_formulas(back)
+    pd.testing.assert_frame_equal(restored, frame, check_dtype=False)
+    assert restored["score"].tolist() == frame["score"].tolist()  # negative numbers stay numbers, unquoted
+
+
+def test_column_names_are_neutralised_too():
+    frame = pd.DataFrame({"=evil()": [1]})
+    back = pd.read_csv(io.BytesIO(exports.csv_bytes(frame)))
+    assert list(back.columns) == ["'=evil()"]
+    assert list(exports.restore_formulas(back).columns) == ["=evil()"]
+
+
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=8))
+def test_neutralising_is_reversible_and_leaves_no_formula(cells):
+    frame = pd.DataFrame({"c": cells})
+    safe = exports.neutralise_formulas(frame)
+    assert not any(c.startswith(exports.FORMULA_STARTS) for c in safe["c"])
+    assert exports.restore_formulas(safe)["c"].tolist() == cells
+
+
+def test_parquet_round_trip_keeps_rows_types_and_provenance():
+    frame = sample_frame()
+    data = exports.parquet_bytes(frame, {"model": "all-MiniLM-L6-v2", "umap": {"seed": 42}})
+    back = pd.read_parquet(io.BytesIO(data))
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    assert back["text"].tolist() == frame["text"].tolist()  # no neutralising: Parquet is not a spreadsheet
+    assert exports.read_parquet_provenance(data) == {"model": "all-MiniLM-L6-v2", "umap": {"seed": 42}}
+
+
+def test_embeddings_columns_round_trip_bit_for_bit():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(9, 5)).astype(np.float32)
+    table = exports.with_embeddings(sample_frame(), vectors)
+    back = pd.read_parquet(io.BytesIO(exports.parquet_bytes(table)))
+    dims = [c for c in back.columns if c.startswith("dim_")]
+    assert dims == ["dim_000", "dim_001", "dim_002", "dim_003", "dim_004"]
+    assert np.array_equal(back[dims].to_numpy(dtype=np.float32), vectors)
+    csv_back = pd.read_csv(io.BytesIO(exports.csv_bytes(table)))
+    assert np.allclose(csv_back[dims].to_numpy(), vectors, atol=1e-6)
+    with pytest.raises(ValueError):
+        exports.with_embeddings(sample_frame(), vectors[:3])
+
+
+def small_chart():
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [1.0, 0.0, 2.0], "text": ["<script>alert(1)</script>", "b", "c"]})
+    return alt.Chart(frame).mark_circle().encode(x="x", y="y", tooltip="text").interactive()
+
+
+def test_chart_html_is_standalone_and_offline():
+    page = exports.chart_html(small_chart(), title="A map")
+    assert page.lstrip().lower().startswith("<!doctype html") or "<html" in page[:200].lower()
+    assert "cdn.jsdelivr" not in page and "https://cdn" not in page  # the Vega libraries are inlined
+    assert "vegaEmbed" in page and "A map" in page
+    assert "<script>alert(1)</script>" not in page  # a text cannot close the script it travels in
+    assert "\\u003cscript\\u003ealert(1)" in page  # ... yet it is still there, as data
+
+
+def test_chart_png_is_a_png():
+    data = exports.chart_png(small_chart(), scale=1)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 1000
+
+
+def test_html_report_escapes_text_and_embeds_tables_and_charts():
+    table = pd.DataFrame({"model": ["<b>a</b>", "b"], "overlap": [0.5, 0.25]})
+    page = exports.html_report("Compare <models>", ["Note <i>x</i>", ("h2", "Scores"), table, small_chart()])
+    assert "<b>a</b>" not in page and "&lt;b&gt;a&lt;/b&gt;" in page
+    assert "&lt;i&gt;x&lt;/i&gt;" in page and "<h2>Scores</h2>" in page
+    assert "data:image/png;base64," in page
+    assert "<td>0.50</td>" in page or "<td>0.5</td>" in page

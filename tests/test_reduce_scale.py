@@ -1,0 +1,72 @@
+"""UMAP at scale: fit on an even sample, transform the rest; placement and quality checked."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embdash.params import UmapParams
+from embdash.reduce import enable_numba_cache, fit_sample_rows, project, trustworthiness
+from tests.fakes import PlantedTopicsEmbedder, planted_texts
+
+N_PER_TOPIC = 150  # 6 topics: 900 points, fitted on 300
+FIT = 300
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_umap_on_disk():
+    # umap's compiled code kept across test sessions (in a folder named after the numba/umap versions):
+    # compiling fit and transform costs 20-60 s per process otherwise, most of this module's time.
+    enable_numba_cache(Path.home() / ".cache" / "embdash-tests" / "numba")
+
+
+@pytest.fixture(scope="module")
+def planted():
+    texts, labels = planted_texts(per_topic=N_PER_TOPIC)
+    return PlantedTopicsEmbedder().embed(texts), labels
+
+
+@pytest.fixture(scope="module")
+def sampled(planted):
+    vectors, _ = planted
+    return project(vectors, 2, UmapParams(), max_fit_points=FIT)
+
+
+def test_fit_sample_is_seeded_sorted_and_uniform():
+    rows = fit_sample_rows(100_000, 10_000, seed=3)
+    assert np.array_equal(rows, fit_sample_rows(100_000, 10_000, seed=3))
+    assert len(np.unique(rows)) == 10_000 and np.all(np.diff(rows) > 0)
+    counts, _ = np.histogram(rows, bins=10, range=(0, 100_000))
+    assert counts.min() > 850  # not the first N: every tenth of the corpus represented
+    assert np.array_equal(fit_sample_rows(50, 100), np.arange(50))
+
+
+def test_every_point_gets_finite_coordinates(planted, sampled):
+    vectors, _ = planted
+    assert sampled.shape == (len(vectors), 2) and sampled.dtype == np.float32
+    assert np.isfinite(sampled).all()
+
+
+def test_transformed_points_land_among_their_own_topic(planted, sampled):
+    # Each point placed by transform (not in the fitting sample) must sit among fitted points of its
+    # own planted topic: a row mix-up or a bad transform would put it elsewhere.
+    _, labels = planted
+    fitted = fit_sample_rows(len(labels), FIT, UmapParams().seed)
+    placed = np.setdiff1d(np.arange(len(labels)), fitted)
+    distances = np.linalg.norm(sampled[placed, None, :] - sampled[None, fitted, :], axis=2)
+    nearest = fitted[np.argsort(distances, axis=1)[:, :5]]
+    votes = (labels[nearest] == labels[placed, None]).mean(axis=1)
+    assert (votes > 0.5).mean() >= 0.95
+
+
+def test_sampled_fit_keeps_neighbourhoods(planted, sampled):
+    vectors, _ = planted
+    assert trustworthiness(vectors, sampled) >= 0.8
+
+
+def test_below_the_limit_nothing_is_sampled(planted):
+    vectors, _ = planted
+    small = vectors[:200]
+    assert np.array_equal(project(small, 2, max_fit_points=FIT), project(small, 2, max_fit_points=None))
+    with pytest.raises(ValueError):
+        project(small, 2, max_fit_points=2)
