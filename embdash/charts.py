@@ -31,6 +31,7 @@ OTHER = "other"
 MISSING = "(missing)"
 
 MAX_POINTS = 20_000
+MAP_PADDING = 12  # pixels around the outermost points, so edge points are whole and a drag box can reach them
 SNIPPET_CHARS = 120
 MAX_CATEGORIES = 20  # more colours than this cannot be told apart: the rest become "other"
 SAMPLE_SEED = 0
@@ -73,8 +74,8 @@ def map_chart(
     rows = sample_rows(len(frame), max_points)
     data = pd.DataFrame({ROW_FIELD: rows, "x": frame["x"].to_numpy()[rows], "y": frame["y"].to_numpy()[rows]})
     encodings = {
-        "x": alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
-        "y": alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
+        "x": alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=MAP_PADDING)),
+        "y": alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=MAP_PADDING)),
         "tooltip": _add_tooltips(data, frame.iloc[rows], text_column, tooltip_columns),
     }
     if color_by is not None:
@@ -322,8 +323,8 @@ def map_with_highlights(
     highlights = alt.Chart(hits).mark_point(
         shape="diamond", size=220, filled=True, color=HIGHLIGHT_COLOUR, stroke="black", strokeWidth=1, opacity=1.0
     ).encode(
-        x=alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
-        y=alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
+        x=alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=MAP_PADDING)),
+        y=alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=MAP_PADDING)),
         tooltip=tooltips,
     )
     return alt.layer(base.encode(opacity=alt.value(0.35)), highlights).properties(height=height), n_drawn

@@ -82,8 +82,8 @@ def linked_map_chart(frame: pd.DataFrame, highlight_rows: np.ndarray, color_by: 
     highlights = alt.Chart(hits).mark_point(
         shape="diamond", size=90, filled=True, color=charts.HIGHLIGHT_COLOUR, stroke="black", strokeWidth=0.5, opacity=1.0
     ).encode(
-        x=alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
-        y=alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False)),
+        x=alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=charts.MAP_PADDING)),
+        y=alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=charts.MAP_PADDING)),
         tooltip=[alt.Tooltip(field=charts.SNIPPET_FIELD, type="nominal", title=str(text_column))],
     )
     return alt.layer(chart, highlights).properties(height=380), n_drawn

@@ -27,20 +27,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# How scripts/start.sh starts the dashboard, and how Community Cloud does (plain `streamlit run`).
+SERVE = ["-m", "embdash.ui.serve"]
+PLAIN_STREAMLIT_RUN = ["-m", "streamlit", "run", "streamlit_app.py"]
+
+
 @contextmanager
-def running_server(data_dir: Path):
-    """The dashboard as scripts/start.sh starts it, headless on a free loopback port."""
+def running_server(data_dir: Path, env: dict[str, str] | None = None, entry: list[str] = SERVE):
+    """The dashboard as scripts/start.sh starts it, headless on a free loopback port.
+
+    `env` adds settings (e.g. EMBDASH_READ_ONLY); `entry` chooses how Streamlit is started.
+    """
     port = free_port()
-    env = {**os.environ, "EMBDASH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "EMBDASH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **(env or {})}
     log_path = data_dir / f"server-{port}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "embdash.ui.serve", "--server.headless", "true",
+            [sys.executable, *entry, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a loaded CI machine can take a while to import everything
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
@@ -54,7 +62,11 @@ def running_server(data_dir: Path):
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # busy in a long computation on a loaded machine
+            process.kill()
+            process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -93,3 +105,46 @@ def wait_for_app(page, timeout_ms: int = 240_000) -> None:
 
 def no_exception_boxes(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, page.locator("[data-testid='stException']").first.inner_text()
+
+
+def no_script_ran(page) -> None:
+    """The hostile fixtures' markup (tests/hostile_inputs.py MARKUP_TEXTS) sets this global if it ever runs."""
+    assert page.evaluate("typeof window.__embdash_xss") == "undefined"
+
+
+_screenshot_folder: list[Path] = []  # set once per session, reported at the end
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory):
+    """save(page, name): a PNG of the visible page in a per-session folder, named in the test summary."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    _screenshot_folder.append(folder)
+
+    def save(page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=False)
+        return path
+
+    return save
+
+
+def pytest_terminal_summary(terminalreporter):
+    for folder in _screenshot_folder:
+        terminalreporter.write_line(f"browser screenshots: {folder}")
+
+
+def drag_box(page, chart, left: float, top: float, right: float, bottom: float) -> dict:
+    """Drag a selection box over an Altair chart's plot area, corners given as fractions of it; returns the
+    box in page pixels. The chart is scrolled into view first: a drag outside the viewport sends nothing."""
+    chart.scroll_into_view_if_needed()
+    plot = chart.locator("path.background").first.bounding_box()
+    box = {
+        "left": plot["x"] + plot["width"] * left, "top": plot["y"] + plot["height"] * top,
+        "right": plot["x"] + plot["width"] * right, "bottom": plot["y"] + plot["height"] * bottom,
+    }
+    page.mouse.move(box["left"], box["top"])
+    page.mouse.down()
+    page.mouse.move(box["right"], box["bottom"], steps=10)
+    page.mouse.up()
+    return box

@@ -1,14 +1,8 @@
 """The WebGL map draws 200,000 points in a real Chromium, and a box selection comes back as rows."""
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, running_server
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -17,29 +11,9 @@ APP = REPO / "tests" / "browser" / "apps" / "bigmap_app.py"
 
 @pytest.fixture(scope="module")
 def bigmap_server(private_data_dir):
-    port = free_port()
-    log_path = private_data_dir / f"bigmap-server-{port}.log"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + log_path.read_text()[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    # A small app of its own: the real Map page would have to embed 200,000 texts first.
+    with running_server(private_data_dir, env={"PYTHONPATH": str(REPO)}, entry=["-m", "streamlit", "run", str(APP)]) as url:
+        yield url
 
 
 def test_200k_points_draw_with_webgl_and_select(bigmap_server):

@@ -1,0 +1,234 @@
+"""Hostile files through the upload widget of a real server, in a real Chromium (the library and CLI
+see every case in tests/test_hostile_inputs.py; this is a representative subset).
+
+One server for the module, with a 1 MB upload limit (EMBDASH_MAX_UPLOAD_MB), and a read-only one.
+"""
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from embdash.store import Store
+from tests.browser.conftest import drag_box, no_exception_boxes, no_script_ran, running_server, wait_for_app
+from tests.hostile_inputs import CASES, FORMULA_TEXTS, MARKUP_TEXTS, OVER_LIMIT
+
+pytestmark = pytest.mark.browser
+
+LIMIT_MB = 1
+CASE = {case.filename: case for case in CASES}
+FORMULA_START = ("=", "+", "-", "@")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("hostile-data")
+
+
+@pytest.fixture(scope="module")
+def server(data_dir):
+    with running_server(data_dir, env={"EMBDASH_MAX_UPLOAD_MB": str(LIMIT_MB)}) as url:
+        yield url
+
+
+def stored_corpora(data_dir: Path) -> set[str]:
+    folder = data_dir / "corpora"
+    return {path.name for path in folder.iterdir()} if folder.exists() else set()
+
+
+def open_data_page(page, url: str) -> None:
+    page.goto(f"{url}/data")
+    wait_for_app(page)  # a first visit stores the bundled sample: compare the corpora folder after this
+
+
+def choose_file(page, path: Path) -> None:
+    page.locator("input[type='file']").set_input_files(str(path))  # the caller waits for what follows
+
+
+def upload(page, url: str, path: Path) -> None:
+    open_data_page(page, url)
+    choose_file(page, path)
+
+
+def use_it(page) -> str:
+    """Press "Use this corpus"; returns the stored corpus's key, from the URL."""
+    page.get_by_role("button", name="Use this corpus").wait_for(timeout=120_000)
+    page.get_by_role("button", name="Use this corpus").click()
+    page.get_by_text(re.compile(r"^Loaded .*documents")).first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    no_exception_boxes(page)
+    return parse_qs(urlparse(page.url).query)["corpus"][0]
+
+
+def go_to(page, link: str) -> None:
+    page.get_by_role("link", name=link, exact=True).click()
+    wait_for_app(page)
+
+
+def downloaded_csv(page, button: str) -> list[list[str]]:
+    with page.expect_download() as download:
+        page.get_by_role("button", name=button).click()
+    return list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+
+
+def search(page, query: str) -> None:
+    box = page.locator("input[aria-label='Search for']")
+    box.wait_for(state="visible", timeout=240_000)
+    box.fill(query)
+    box.press("Enter")
+    wait_for_app(page)
+    page.get_by_text("By meaning", exact=True).wait_for(timeout=120_000)
+    wait_for_app(page)
+    no_exception_boxes(page)
+
+
+@pytest.mark.parametrize("filename", ["empty.csv", "garbage.csv"])
+def test_an_unreadable_file_gets_a_plain_message_and_is_not_stored(server, data_dir, page, filename):
+    case = CASE[filename]
+    open_data_page(page, server)
+    before = stored_corpora(data_dir)
+    choose_file(page, case.path())
+    alert = page.locator("[data-testid='stAlertContentError']").filter(has_text=filename)
+    alert.wait_for(timeout=60_000)
+    assert re.search(case.error, alert.inner_text()), alert.inner_text()
+    assert "Traceback" not in page.content()
+    assert page.get_by_role("button", name="Use this corpus").count() == 0
+    no_exception_boxes(page)
+    assert stored_corpora(data_dir) == before
+
+
+def test_latin1_texts_arrive_exactly(server, data_dir, page):
+    case = CASE["latin1.csv"]
+    upload(page, server, case.path())
+    page.get_by_role("button", name="Use this corpus").wait_for(timeout=120_000)
+    assert page.get_by_text(re.compile(r"latin1\.csv: .*encoding (latin|iso-8859|cp1252)", re.IGNORECASE)).count() == 1
+    key = use_it(page)
+    assert case.check(Store(data_dir).load_corpus(key).texts)  # stored as the library reads the file
+
+
+def test_markup_in_texts_and_file_name_is_shown_as_text_and_never_runs(server, data_dir, page, tmp_path):
+    # The file name is user input too: it is shown in messages, captions and the recent-corpora list.
+    hostile_name = tmp_path / "<img src=x onerror=window.__embdash_xss=3>.csv"
+    hostile_name.write_bytes(CASE["markup.csv"].path().read_bytes())
+    upload(page, server, hostile_name)
+    key = use_it(page)
+    assert Store(data_dir).load_corpus(key).texts == MARKUP_TEXTS
+    assert page.get_by_text("<img src=x onerror=window.__embdash_xss=3>.csv").count() >= 1  # literally, as text
+    no_script_ran(page)
+
+    # Map: every point's tooltip shows the markup as text; then select points into the table.
+    go_to(page, "Map")
+    points = page.locator("[data-testid='stVegaLiteChart'] path[role='graphics-symbol'][aria-roledescription='circle']")
+    points.first.wait_for(timeout=240_000)
+    wait_for_app(page)
+    assert points.count() == len(MARKUP_TEXTS)
+    tooltips = []
+    for i in range(points.count()):
+        points.nth(i).hover(force=True)
+        tooltip = page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible", timeout=10_000)
+        tooltips.append(tooltip.inner_text())
+        assert tooltip.locator("script, img, b, a").count() == 0
+    assert any("<script>window.__embdash_xss = 1</script>" in text for text in tooltips), tooltips
+    assert any("onerror=" in text for text in tooltips), tooltips
+    drag_box(page, page.locator("[data-testid='stVegaLiteChart']").first, 0.005, 0.005, 0.995, 0.995)
+    # Not always all three: with so few points, some sit on the plot's very edge, outside any box.
+    page.get_by_text(re.compile(r"^[1-3] selected · ")).wait_for(timeout=120_000)
+    wait_for_app(page)
+    no_exception_boxes(page)
+    no_script_ran(page)
+
+    # Search: the hit tables and the hits map's tooltips hold the markup.
+    go_to(page, "Search")
+    search(page, "script image bold link")
+    rows = downloaded_csv(page, "Download the hits (CSV)")
+    assert sorted(row[rows[0].index("text")] for row in rows[1:]) == sorted(MARKUP_TEXTS)  # intact
+    page.locator("[data-testid='stVegaLiteChart'] path[role='graphics-symbol']").first.hover(force=True)
+    no_exception_boxes(page)
+    no_script_ran(page)
+
+
+def is_number(cell: str) -> bool:
+    """Negative numbers (coordinates, the unclustered label -1) start with '-' but are not formulas."""
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def test_formulas_are_neutralised_in_the_downloads(server, page):
+    upload(page, server, CASE["formulas.csv"].path())
+    use_it(page)
+    go_to(page, "Search")
+    search(page, "sum of cells")
+    hits = downloaded_csv(page, "Download the hits (CSV)")
+    go_to(page, "Map")
+    page.get_by_role("button", name="Map table (CSV)").wait_for(timeout=240_000)
+    table = downloaded_csv(page, "Map table (CSV)")
+    for rows in (hits, table):
+        texts = [row[rows[0].index("text")] for row in rows[1:]]
+        assert sorted(texts) == sorted("'" + text for text in FORMULA_TEXTS)  # each kept, behind an apostrophe
+        assert not any(cell.startswith(FORMULA_START) and not is_number(cell) for row in rows for cell in row)
+
+
+def write_too_big(folder: Path) -> Path:
+    """The over-limit case's rows, repeated past the server's limit (the committed file is 1 KB-sized)."""
+    row = OVER_LIMIT.content().splitlines()[1] + b"\n"
+    too_big = folder / OVER_LIMIT.filename
+    too_big.write_bytes(b"id,text\n" + row * (LIMIT_MB * 1024**2 // len(row) + 1000))
+    assert too_big.stat().st_size > LIMIT_MB * 1024**2
+    return too_big
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_its_limit(server, data_dir, page, tmp_path):
+    too_big = write_too_big(tmp_path)
+    open_data_page(page, server)
+    before = stored_corpora(data_dir)
+    choose_file(page, too_big)
+    page.get_by_text(re.compile(rf"File must be {LIMIT_MB}(\.0)? ?MB or smaller")).wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_role("button", name="Use this corpus").count() == 0
+    no_exception_boxes(page)
+    assert stored_corpora(data_dir) == before
+
+
+# A client that lies about the file's size to the page's own check (a script, or a modified page).
+LYING_ABOUT_SIZE = """
+const realSize = Object.getOwnPropertyDescriptor(Blob.prototype, 'size').get;
+Object.defineProperty(Blob.prototype, 'size', {
+  configurable: true,
+  get() { return this.name === '%s' ? 1 : realSize.call(this); },
+});
+"""
+
+
+def test_the_limit_holds_on_the_server_when_a_client_ignores_it(server, data_dir, page, tmp_path):
+    too_big = write_too_big(tmp_path)
+    page.add_init_script(LYING_ABOUT_SIZE % too_big.name)
+    open_data_page(page, server)
+    before = stored_corpora(data_dir)
+    choose_file(page, too_big)
+    alert = page.locator("[data-testid='stAlertContentError']").filter(has_text=too_big.name)
+    alert.wait_for(timeout=60_000)
+    assert re.search(OVER_LIMIT.error, alert.inner_text()), alert.inner_text()
+    assert page.get_by_role("button", name="Use this corpus").count() == 0
+    no_exception_boxes(page)
+    assert stored_corpora(data_dir) == before
+
+
+def test_a_read_only_server_offers_no_upload_and_stores_no_corpus(tmp_path, page):
+    with running_server(tmp_path, env={"EMBDASH_READ_ONLY": "1"}) as url:
+        page.goto(f"{url}/data")
+        page.locator("h1").first.wait_for(timeout=240_000)
+        wait_for_app(page)
+        no_exception_boxes(page)
+        assert page.get_by_text("This is a read-only instance").count() == 1
+        assert page.locator("input[type='file']").count() == 0
+        assert page.get_by_text("Add your own model").count() == 0  # no model from a server path either
+    sample_key = parse_qs(urlparse(page.url).query)["corpus"][0]
+    # The bundled sample is the one corpus it keeps (stored by content key, like any other).
+    assert stored_corpora(tmp_path) <= {f"{sample_key}.parquet"}
