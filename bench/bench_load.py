@@ -25,6 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
@@ -133,7 +134,10 @@ def run_load(base: str, sessions: int, seconds: float, warm: bool = True, timeou
     Without `warm`, the sessions arrive together at a cold server: they race to load the model, embed the
     corpus and compute each map (which must still happen once, and leave a whole cache).
     """
-    records, warm_seconds = asyncio.run(_run(base, sessions, seconds, warm, timeout_s))
+    # A thread of its own: asyncio.run refuses to start where another event loop runs (as Playwright's
+    # sync API leaves one in a test session that drove a browser before).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        records, warm_seconds = worker.submit(asyncio.run, _run(base, sessions, seconds, warm, timeout_s)).result()
     summary = {"sessions": sessions, "seconds": seconds, "warm_up_seconds": round(warm_seconds, 1)}
     for kind in ("search", "map", "all"):
         chosen = [r for r in records if kind == "all" or r["kind"] == kind]

@@ -9,6 +9,7 @@ from embdash import classify
 from embdash.classify import ClassifyParams, Examples
 from embdash.hashing import params_key
 from embdash.ui import cache, links, state, views, widgets
+from embdash.ui.text import plain
 
 TYPED, TICKED, COLUMN, NAMES = (
     "Type example texts per label",
@@ -173,7 +174,7 @@ truth = frame[evaluate_column].tolist()
 filled = np.flatnonzero(~classify.is_missing_label(truth))
 true_labels = tuple(str(truth[row]).strip() for row in filled)
 if len(filled) < len(truth):
-    st.caption(f"Scored on the {len(filled):,} rows where `{evaluate_column}` has a value.")
+    st.caption(plain(f"Scored on the {len(filled):,} rows where {evaluate_column} has a value."))
 with widgets.shown_errors():
     evaluation = dict(
         cache.classify_evaluation(params_key(vectors_key, "rows-filled-in", evaluate_column), vectors[filled], true_labels, params)
