@@ -210,10 +210,7 @@ def test_malformed_model_output_is_a_clear_error(store, bad_output, message):
 def test_embed_corpus_embeds_the_text_column(store):
     frame = pd.DataFrame({"body": ["topic1 a", "topic2 b", "topic1 a"], "id": [1, 2, 3]})
     corpus = Corpus(frame=frame, text_column="body", name="t.csv", key="0123456789abcdef")
-    try:
-        texts = corpus.texts
-    except NotImplementedError:
-        pytest.skip("Corpus.texts is not implemented yet")
+    texts = corpus.texts
     result = embed_corpus(corpus, PlantedTopicsEmbedder(), store=store)
     assert result.vectors.tobytes() == reference(texts).tobytes()
     assert result.n_unique == 2
