@@ -218,9 +218,8 @@ def markdown_section(result: dict) -> str:
         "sets) in a loop, on the bundled sample corpus (480 documents) with all-MiniLM-L6-v2. Latency: from navigation "
         "until the script has finished and the page shows its table. The server was warmed first "
         f"({result['warm_up_seconds']} s: model load, UMAP compile, the three maps). Machine: {result['cpus']} CPUs "
-        f"shared with other engineers' jobs, 1-minute load average {result['load_before']:.1f} before and "
-        f"{result['load_after']:.1f} after the run, so these figures are noisy and pessimistic. Chromium ran on the "
-        "same two cores as the server.",
+        f"(1-minute load average {result['load_before']:.1f} before and {result['load_after']:.1f} after the run); "
+        "the eight Chromium renderers ran on the same cores as the server, so this measures the machine, not the server alone.",
         "",
         "| requests | sent | answered | exception boxes | p50 s | p90 s | p99 s | max s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
