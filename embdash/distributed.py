@@ -26,7 +26,7 @@ import numpy as np
 
 from embdash.config import data_dir
 from embdash.corpus import Corpus
-from embdash.embed import SAVE_EVERY, EmbedResult
+from embdash.embed import SAVE_EVERY, EmbedResult, assembled_result, cached_vectors, distinct_hashes
 from embdash.errors import CacheError, ModelError
 from embdash.hashing import text_hash
 from embdash.models import Embedder, get_spec, load_embedder
@@ -66,13 +66,14 @@ def embed_with_ray(
     cache_key = embedder.cache_key
     texts = corpus.texts
     problems_before = len(store.problems) if store is not None else 0
-    unique_texts, unique_hashes, inverse = _distinct(texts)
-    cached, found = _lookup(store, cache_key, unique_hashes)
+    unique_hashes, first_position, inverse = distinct_hashes([text_hash(t) for t in texts])
+    unique_texts = [texts[i] for i in first_position]
+    cached, found = cached_vectors(store, cache_key, unique_hashes)
     # The same lock as the local path: a dashboard session embedding these texts meanwhile is waited for.
     lock = store.embedding_lock(cache_key) if store is not None and not found.all() else nullcontext()
     with lock:
         if store is not None and not found.all():
-            cached, found = _lookup(store, cache_key, unique_hashes)
+            cached, found = cached_vectors(store, cache_key, unique_hashes)
         missing = _longest_first(np.flatnonzero(~found), unique_texts)
         dim = embedder.spec.dim or (cached.shape[1] if found.any() else None)
         # The driver's choice (ONNX or PyTorch, weights version) is what workers must reproduce.
@@ -93,21 +94,11 @@ def embed_with_ray(
         elif progress is not None:
             progress(0, 0)
 
-    dim = dim or 0
-    unique_vectors = np.zeros((len(unique_hashes), dim), dtype=np.float32)
-    if found.any():
-        unique_vectors[found] = cached[found]
+    unique_vectors = np.zeros((len(unique_hashes), dim or 0), dtype=np.float32)
     for row, vector in computed.items():
         unique_vectors[row] = vector
-    return EmbedResult(
-        vectors=unique_vectors.take(inverse, axis=0),
-        n_total=len(texts),
-        n_unique=len(unique_hashes),
-        n_cached=int(found.sum()),
-        n_computed=len(missing),
-        seconds=time.perf_counter() - started,
-        problems=(store.problems[problems_before:] if store is not None else []) + problems,
-    )
+    problems = (store.problems[problems_before:] if store is not None else []) + problems
+    return assembled_result(unique_vectors, cached, found, inverse, len(missing), started, problems)
 
 
 def add_engine_arguments(parser) -> None:
@@ -173,26 +164,6 @@ def _run(ray, missing, unique_texts, unique_hashes, model_id, backend, cache_key
     finally:
         writer.flush()  # also on interruption: keep what was computed
     return computed, dim, writer.problems
-
-
-def _distinct(texts: Sequence[str]) -> tuple[list[str], list[str], np.ndarray]:
-    """Distinct texts and hashes in first-seen order (as embed_texts), and text -> distinct row."""
-    row_of: dict[str, int] = {}
-    unique_texts: list[str] = []
-    inverse = np.empty(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        h = text_hash(text)
-        if h not in row_of:
-            row_of[h] = len(row_of)
-            unique_texts.append(text)
-        inverse[i] = row_of[h]
-    return unique_texts, list(row_of), inverse
-
-
-def _lookup(store: Store | None, cache_key: str, hashes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    if store is None or not hashes:
-        return np.zeros((len(hashes), 0), np.float32), np.zeros(len(hashes), dtype=bool)
-    return store.load_vectors(cache_key, hashes)
 
 
 def _longest_first(rows: np.ndarray, unique_texts: list[str]) -> np.ndarray:

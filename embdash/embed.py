@@ -71,32 +71,37 @@ def embed_texts(
     started = time.perf_counter()
     texts = ["" if t is None else str(t) for t in texts]  # a missing value is an empty text, as in Corpus.texts
     hashes = [text_hash(t) for t in texts]
-    unique_hashes, first_position, inverse = _dedupe(hashes)
+    unique_hashes, first_position, inverse = distinct_hashes(hashes)
     problems_before = len(store.problems) if store is not None else 0
 
-    cached, found = _lookup(store, embedder.cache_key, unique_hashes)
+    cached, found = cached_vectors(store, embedder.cache_key, unique_hashes)
     lock = store.embedding_lock(embedder.cache_key) if store is not None and not found.all() else nullcontext()
     with lock:
         if store is not None and not found.all():
             # Another session or process may have embedded them while we waited for the lock.
-            cached, found = _lookup(store, embedder.cache_key, unique_hashes)
+            cached, found = cached_vectors(store, embedder.cache_key, unique_hashes)
         found, missing, computed, write_problems = _fill_missing(
             texts, embedder, store, unique_hashes, first_position, cached, found, batch_size, progress)
 
     dim = computed.shape[1] if len(missing) else (cached.shape[1] if found.any() else (embedder.spec.dim or 0))
     unique_vectors = np.zeros((len(unique_hashes), dim), dtype=np.float32)
-    if found.any():
-        unique_vectors[found] = cached[found]
     if len(missing):
         unique_vectors[missing] = computed
-
     problems = (store.problems[problems_before:] if store is not None else []) + write_problems
+    return assembled_result(unique_vectors, cached, found, inverse, len(missing), started, problems)
+
+
+def assembled_result(unique_vectors, cached, found, inverse, n_computed: int, started: float, problems: list[str]) -> EmbedResult:
+    """The EmbedResult of a run: cached rows filled into `unique_vectors` (which holds the computed ones),
+    then spread back to every input text through `inverse`."""
+    if found.any():
+        unique_vectors[found] = cached[found]
     return EmbedResult(
         vectors=unique_vectors.take(inverse, axis=0),
-        n_total=len(texts),
-        n_unique=len(unique_hashes),
+        n_total=len(inverse),
+        n_unique=len(unique_vectors),
         n_cached=int(found.sum()),
-        n_computed=len(missing),
+        n_computed=n_computed,
         seconds=time.perf_counter() - started,
         problems=problems,
     )
@@ -124,7 +129,7 @@ def _fill_missing(texts, embedder, store, unique_hashes, first_position, cached,
     return found, missing, computed, writer.problems
 
 
-def _dedupe(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+def distinct_hashes(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Distinct hashes in first-seen order, the position of each one's first text, and text -> distinct row."""
     row_of: dict[str, int] = {}
     inverse = np.fromiter((row_of.setdefault(h, len(row_of)) for h in hashes), dtype=np.int64, count=len(hashes))
@@ -132,7 +137,8 @@ def _dedupe(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
     return list(row_of), first_position, inverse
 
 
-def _lookup(store: Store | None, cache_key: str, hashes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def cached_vectors(store: Store | None, cache_key: str, hashes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(vectors, found) for the hashes from the store; nothing found without a store."""
     if store is None or not hashes:
         return np.zeros((len(hashes), 0), np.float32), np.zeros(len(hashes), dtype=bool)
     return store.load_vectors(cache_key, hashes)
