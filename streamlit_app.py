@@ -3,7 +3,7 @@
 import embdash  # noqa: F401  (sets HF_HUB_OFFLINE before any model library loads)
 import streamlit as st
 
-from embdash.ui import cache, widgets
+from embdash.ui import widgets
 
 st.set_page_config(page_title="embdash", page_icon=":material/scatter_plot:", layout="wide")
 
@@ -32,7 +32,6 @@ navigation = st.navigation(
         ],
     }
 )
-cache.numba_cache()
 with widgets.shown_errors():
     widgets.sidebar()
 navigation.run()

@@ -1,16 +1,20 @@
-"""Benchmark: peak memory for 100,000 documents, and what a float16 vector store would cost in search quality.
+"""Benchmark: peak memory for 100,000 documents, in a float32 and a float16 vector store, and what float16 costs in search quality.
 
   (a) peak RSS of a fresh process embedding N distinct texts with embed_texts into an empty Store
       (vectors streamed to parquet parts of embed.SAVE_EVERY rows), with a 384-d stand-in embedder
       (hash-seeded unit vectors: the model's own memory is measured separately in (c), so the figure is
       the pipeline's: texts, hashes, dedupe, the vectors, the parts written);
   (b) peak RSS of a fresh process reading those N vectors back from the store (the warm path);
+  (a16, b16) the same two with a float16 store (Store(..., vector_dtype="float16"), EMBDASH_VECTOR_DTYPE=float16),
+      in its own folder: the vectors are rounded to float16 as they are computed and held as float16;
   (c) RSS after loading all-MiniLM-L6-v2 (PyTorch) and its ONNX int8 export, for the model's share;
   (d) float16: the same vectors as parquet float16 vs float32 (size on disk), and search recall@10 of
       float16-stored corpus vectors against exact float32 search, on real all-MiniLM-L6-v2 vectors
       (5,000 texts, 500 queries drawn from the corpus, the query itself excluded).
 
-    .venv/bin/python bench/bench_memory.py [--n 100000]
+    .venv/bin/python bench/bench_memory.py [--n 100000] [--stores-only]
+
+--stores-only measures (a), (b), (a16), (b16) and skips the models, (c) and (d), for a quick check.
 
 Writes bench/results/memory-<date>.json.
 """
@@ -60,16 +64,16 @@ class HashEmbedder:
             out[i] = v / np.linalg.norm(v)
         return out
 
-n, root, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+n, root, mode, dtype = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 texts = [f"document {{i}}: " + " ".join(["words of a typical short review or post"] * 4) for i in range(n)]
 before = rss_mb()
 t = time.perf_counter()
-result = embed_texts(texts, HashEmbedder(), Store(root))
+result = embed_texts(texts, HashEmbedder(), Store(root, vector_dtype=dtype))
 seconds = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"mode": mode, "n": n, "rss_before_mb": before, "peak_rss_mb": peak, "seconds": seconds,
-                  "n_computed": result.n_computed, "n_cached": result.n_cached,
-                  "vectors_mb": result.vectors.nbytes / 1e6}}))
+print(json.dumps({{"mode": mode, "dtype": str(result.vectors.dtype), "n": n, "rss_before_mb": before,
+                  "peak_rss_mb": peak, "seconds": seconds, "n_computed": result.n_computed,
+                  "n_cached": result.n_cached, "vectors_mb": result.vectors.nbytes / 1e6}}))
 """
 
 MODEL_CHILD = r"""
@@ -93,6 +97,18 @@ print(json.dumps({{"backend": backend, "rss_before_mb": before, "rss_after_mb": 
 def run_child(code: str, *argv: str) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True, env=os.environ)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def store_run(code: str, n: int, dtype: str) -> dict:
+    """Cold embedding then warm read of n texts with a `dtype` store, each in a fresh process."""
+    root = tempfile.mkdtemp(prefix=f"bench-memory-store-{dtype}-")
+    cold = run_child(code, str(n), root, "cold", dtype)
+    print(cold, flush=True)
+    warm = run_child(code, str(n), root, "warm", dtype)
+    print(warm, flush=True)
+    parts = sorted(Path(root).rglob("part-*.parquet"))
+    return {"cold_embed": cold, "warm_read": warm, "store_parts": len(parts),
+            "store_bytes": sum(p.stat().st_size for p in parts)}
 
 
 def float16_effect(n_docs: int = 5_000, n_queries: int = 500, k: int = 10) -> dict:
@@ -132,32 +148,32 @@ def float16_effect(n_docs: int = 5_000, n_queries: int = 500, k: int = 10) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--stores-only", action="store_true", help="skip the models: (c) and (d)")
     args = parser.parse_args()
     os.environ["EMBDASH_DATA_DIR"] = data = tempfile.mkdtemp(prefix="bench-memory-")
-    root = tempfile.mkdtemp(prefix="bench-memory-store-")
     code = CHILD.format(repo=str(REPO))
-    cold = run_child(code, str(args.n), root, "cold")
-    print(cold, flush=True)
-    warm = run_child(code, str(args.n), root, "warm")
-    print(warm, flush=True)
-    parts = sorted(Path(root).rglob("part-*.parquet"))
-    from embdash.models import export_onnx_model
+    full = store_run(code, args.n, "float32")
+    half_store = store_run(code, args.n, "float16")
+    models = half = None
+    if not args.stores_only:
+        from embdash.models import export_onnx_model
 
-    export_onnx_model("all-MiniLM-L6-v2", n_sample=32)
-    model_code = MODEL_CHILD.format(repo=str(REPO))
-    models = [run_child(model_code, backend) for backend in ("torch", "onnx")]
-    print(models, flush=True)
-    half = float16_effect()
-    print(half, flush=True)
+        export_onnx_model("all-MiniLM-L6-v2", n_sample=32)
+        model_code = MODEL_CHILD.format(repo=str(REPO))
+        models = [run_child(model_code, backend) for backend in ("torch", "onnx")]
+        print(models, flush=True)
+        half = float16_effect()
+        print(half, flush=True)
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other jobs",
-        "cold_embed": cold, "warm_read": warm,
-        "store_parts": len(parts), "store_bytes": sum(p.stat().st_size for p in parts),
+        "load_average": os.getloadavg(),
+        **full, "float16_store": half_store,
         "model_memory": models, "float16": half, "data_dir": data,
     }
     print(json.dumps(result, indent=2))
-    out = REPO / "bench" / "results" / f"memory-{result['date'][:10]}.json"
+    suffix = f"-n{args.n}-stores" if args.stores_only else ""
+    out = REPO / "bench" / "results" / f"memory-{result['date'][:10]}{suffix}.json"
     out.write_text(json.dumps(result, indent=2))
 
 

@@ -4,7 +4,8 @@
       (embed + UMAP 5-d + HDBSCAN + c-TF-IDF topic terms; no 2-D map).
   embdash cold, into an empty store: embed_texts (the model's fastest accepted backend: the ONNX int8
       export when it passed its agreement check and was faster, else PyTorch) + maps.build_map
-      (UMAP 2-d map + UMAP 5-d + HDBSCAN + c-TF-IDF + quality metrics).
+      (one neighbour search, then the UMAP 2-d map and 5-d clustering space side by side, HDBSCAN,
+      c-TF-IDF, quality metrics).
   embdash warm, a fresh Store on the same folder, as the map page after a restart: vectors from the
       parquet cache, both projections from the store's artefacts, clusters, topics, metrics, map frame.
 umap's numba code is compiled before either side is timed (both would pay it once per process).
@@ -51,9 +52,11 @@ def embdash_cold(texts, embedder, root: Path) -> dict:
     t = time.perf_counter()
     vectors = embed_texts(texts, embedder, store).vectors
     stages["embed"] = time.perf_counter() - t
-    t = time.perf_counter()
-    result = maps.build_map(vectors, texts, params)
-    stages["map (2-d + 5-d UMAP, HDBSCAN, topics, metrics)"] = time.perf_counter() - t
+    marks = []  # (stage, start time): each stage ends where the next begins
+    result = maps.build_map(vectors, texts, params, on_stage=lambda name: marks.append((name, time.perf_counter())))
+    marks.append(("end", time.perf_counter()))
+    for (name, began), (_, ended) in zip(marks, marks[1:]):
+        stages[name] = ended - began
     # Save the two projections as the map page's cache does, for the warm run.
     key = vectors_key("bench", embedder.cache_key)
     store.save_array("layout-2d", params_key("layout-2d", key), result.coords, asdict(params.umap))
@@ -146,7 +149,8 @@ def main() -> None:
     embdash_mean = (runs["embdash_1"]["seconds"] + runs["embdash_2"]["seconds"]) / 2
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other jobs (timings noisy)",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average_at_end": os.getloadavg(),
         "n_texts": len(texts), "texts": source, "model": MODEL, "embdash_backend": embedder.spec.loader,
         "embdash_cache_key": embedder.cache_key, "onnx_export_seconds": export_seconds,
         "onnx_export_speed_check": {"torch": export.torch_docs_per_second, "onnx": export.onnx_docs_per_second},

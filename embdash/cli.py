@@ -253,7 +253,7 @@ def run_search(args) -> int:
     index = None
     if search.choose_search(len(corpus)) == "ann":
         # The same key as the dashboard's vectors, so both share one index file.
-        index = ann.cached_index(result.vectors, vectors_key(corpus.key, embedder.cache_key), data_dir(), note=reporter(args))
+        index = ann.cached_index(result.vectors, vectors_key(corpus.key, embedder.cache_key, result.vectors.dtype), data_dir(), note=reporter(args))
     rows, scores = search.search(result.vectors, query, args.k, index=index)
     found = rows >= 0  # an approximate index may fall short of k
     rows, scores = rows[found], scores[found]

@@ -70,7 +70,7 @@ class Cost:
     load_source: str  # "measured" (loaded in this process) or "catalogue" (measured in a fresh process)
     docs_per_second: float  # measured on a sample of this corpus, uncached
     speed_sample: int  # texts timed
-    vector_bytes: int  # n * d * 4 (float32)
+    vector_bytes: int  # n * d * bytes per value (4 for float32, 2 from a float16 store)
 
 
 @dataclass(frozen=True, eq=False)  # arrays inside
@@ -227,8 +227,9 @@ def similarity_correlation(vectors_a: np.ndarray, vectors_b: np.ndarray, pairs: 
     from scipy.stats import spearmanr
 
     i, j = pairs
-    similarity_a = np.einsum("ij,ij->i", vectors_a[i], vectors_a[j])
-    similarity_b = np.einsum("ij,ij->i", vectors_b[i], vectors_b[j])
+    # In float32 even for float16 vectors (a float16 store): float16 sums would round the similarities into ties.
+    similarity_a = np.einsum("ij,ij->i", vectors_a[i], vectors_a[j], dtype=np.promote_types(vectors_a.dtype, np.float32))
+    similarity_b = np.einsum("ij,ij->i", vectors_b[i], vectors_b[j], dtype=np.promote_types(vectors_b.dtype, np.float32))
     if np.ptp(similarity_a) == 0 or np.ptp(similarity_b) == 0:
         return float("nan")
     return float(spearmanr(similarity_a, similarity_b).statistic)
@@ -386,7 +387,7 @@ def cost_of(spec, vectors: np.ndarray, load_seconds: float | None, speed: tuple[
         load_source=source,
         docs_per_second=float(speed[0]),
         speed_sample=int(speed[1]),
-        vector_bytes=int(n * dim * 4),
+        vector_bytes=int(n * dim * np.asarray(vectors).dtype.itemsize),
     )
 
 

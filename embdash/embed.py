@@ -25,14 +25,20 @@ SAVE_EVERY = 4096  # vectors per part file written during a run
 Progress = Callable[[int, int], None]
 
 
-def vectors_key(corpus_key: str, model_cache_key: str) -> str:
-    """Names a corpus's vectors under one model, for what is derived from them (maps, search indexes)."""
-    return params_key("vectors", corpus_key, model_cache_key)
+def vectors_key(corpus_key: str, model_cache_key: str, vector_dtype="float32") -> str:
+    """Names a corpus's vectors under one model, for what is derived from them (maps, search indexes).
+
+    float16 vectors (a float16 store) get their own key, so nothing derived from one kind is taken for the
+    other; float32 keeps the key it always had, so existing maps and indexes stay valid."""
+    dtype = np.dtype(vector_dtype).name
+    if dtype == "float32":
+        return params_key("vectors", corpus_key, model_cache_key)
+    return params_key("vectors", corpus_key, model_cache_key, dtype)
 
 
 @dataclass
 class EmbedResult:
-    vectors: np.ndarray  # (n, d) float32, in input order
+    vectors: np.ndarray  # (n, d) in input order: float32, or float16 from a float16 store
     n_total: int  # texts asked for
     n_unique: int  # distinct texts
     n_cached: int  # distinct texts read from the store
@@ -84,7 +90,8 @@ def embed_texts(
             texts, embedder, store, unique_hashes, first_position, cached, found, batch_size, progress)
 
     dim = computed.shape[1] if len(missing) else (cached.shape[1] if found.any() else (embedder.spec.dim or 0))
-    unique_vectors = np.zeros((len(unique_hashes), dim), dtype=np.float32)
+    # The store's dtype: vectors computed now equal, bit for bit, what a later run reads back.
+    unique_vectors = np.zeros((len(unique_hashes), dim), dtype=cached.dtype)
     if len(missing):
         unique_vectors[missing] = computed
     problems = (store.problems[problems_before:] if store is not None else []) + write_problems
@@ -93,7 +100,9 @@ def embed_texts(
 
 def assembled_result(unique_vectors, cached, found, inverse, n_computed: int, started: float, problems: list[str]) -> EmbedResult:
     """The EmbedResult of a run: cached rows filled into `unique_vectors` (which holds the computed ones),
-    then spread back to every input text through `inverse`."""
+    then spread back to every input text through `inverse`. Returned in the dtype of `cached` (the store's)."""
+    if unique_vectors.dtype != cached.dtype:
+        unique_vectors = unique_vectors.astype(cached.dtype)
     if found.any():
         unique_vectors[found] = cached[found]
     return EmbedResult(
@@ -138,9 +147,10 @@ def distinct_hashes(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarra
 
 
 def cached_vectors(store: Store | None, cache_key: str, hashes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(vectors, found) for the hashes from the store; nothing found without a store."""
+    """(vectors, found) for the hashes from the store, in its vector dtype; nothing found without a store."""
     if store is None or not hashes:
-        return np.zeros((len(hashes), 0), np.float32), np.zeros(len(hashes), dtype=bool)
+        dtype = np.float32 if store is None else store.vector_dtype
+        return np.zeros((len(hashes), 0), dtype), np.zeros(len(hashes), dtype=bool)
     return store.load_vectors(cache_key, hashes)
 
 
@@ -155,12 +165,13 @@ def _compute(embedder, texts, first_position, unique_hashes, missing, batch_size
         batch_texts = [texts[first_position[r]] for r in rows]
         vectors = _validated(embedder.embed(batch_texts), len(batch_texts), expected_dim, embedder)
         expected_dim = vectors.shape[1]  # later batches must agree with the first
+        vectors = vectors.astype(writer.dtype, copy=False)  # rounded as the store will keep them
         batches.append(vectors)
         writer.add([unique_hashes[r] for r in rows], vectors)
         if progress is not None:
             progress(start + len(rows), total)
     if not batches:
-        return np.zeros((0, expected_dim or 0), np.float32)
+        return np.zeros((0, expected_dim or 0), writer.dtype)
     return np.concatenate(batches)
 
 
@@ -190,6 +201,7 @@ class _CacheWriter:
     def __init__(self, store: Store | None, embedder: Embedder):
         self.store = store
         self.cache_key = embedder.cache_key
+        self.dtype = np.dtype(np.float32) if store is None else store.vector_dtype
         self.provenance = _provenance(embedder)
         self.problems: list[str] = []
         self._hashes: list[str] = []

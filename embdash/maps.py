@@ -6,7 +6,8 @@ Each stage is a plain function of arrays and parameters so a caller can cache it
     cluster(points, cluster)                        ClusterParams
     topic_terms(texts, labels, topics)              TopicParams
 so changing topic parameters never recomputes a projection, and changing cluster parameters never
-recomputes the 2-D layout. `build_map` chains them for the CLI and tests.
+recomputes the 2-D layout. `projections` computes the first two together (the same results, sooner).
+`build_map` chains them for the CLI and tests.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from embdash import cluster as clustering
 from embdash import reduce, topics
 from embdash.params import ClusterParams, MapParams, UmapParams
 
-STAGES = ("Projecting to 2-D", "Projecting for clustering", "Clustering", "Labelling topics", "Measuring quality")
+STAGES = ("Projecting (2-D map and clustering space)", "Clustering", "Labelling topics", "Measuring quality")
 MAP_COLUMNS = ("x", "y", "cluster", "topic")
 
 
@@ -60,6 +61,14 @@ def cluster_space(vectors: np.ndarray, umap_params: UmapParams, cluster_params: 
     return reduce.project(vectors, cluster_params.cluster_dims, clustering_umap_params(umap_params))
 
 
+def projections(vectors: np.ndarray, umap_params: UmapParams, cluster_params: ClusterParams) -> tuple[np.ndarray, np.ndarray]:
+    """layout_2d and cluster_space at once: one neighbour search, the two layouts side by side (same results)."""
+    coords, points = reduce.project_together(
+        vectors, [(2, umap_params), (cluster_params.cluster_dims, clustering_umap_params(umap_params))]
+    )
+    return coords, points
+
+
 def measure(vectors: np.ndarray, coords: np.ndarray, cluster_points: np.ndarray, labels: np.ndarray) -> MapMetrics:
     """Quality of a map: how faithful the layout is, how separated and complete the clustering is."""
     return MapMetrics(
@@ -82,14 +91,12 @@ def build_map(
         raise ValueError(f"{len(vectors)} vectors but {len(texts)} texts.")
     announce = on_stage or (lambda name: None)
     announce(STAGES[0])
-    coords = layout_2d(vectors, params.umap)
+    coords, points = projections(vectors, params.umap, params.cluster)
     announce(STAGES[1])
-    points = cluster_space(vectors, params.umap, params.cluster)
-    announce(STAGES[2])
     labels = clustering.cluster(points, params.cluster)
-    announce(STAGES[3])
+    announce(STAGES[2])
     terms = topics.topic_terms(list(texts), labels, params.topics)
-    announce(STAGES[4])
+    announce(STAGES[3])
     metrics = measure(vectors, coords, points, labels)
     return MapResult(coords=coords, cluster_points=points, labels=labels, topics=terms, metrics=metrics)
 

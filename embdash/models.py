@@ -255,9 +255,20 @@ def export_onnx_model(model_id: str, n_sample: int = 128, timing_rounds: int = 1
 
 
 def _load_onnx_export(spec: ModelSpec, required: bool) -> Embedder | None:
-    from embdash.backends.onnx_export import accepted_export, load_exported, read_export
+    from embdash.backends.onnx_export import load_exported
 
     spec = _installed_spec(spec)
+    report = _onnx_report(spec, required)
+    return None if report is None else load_exported(spec, report)
+
+
+def _onnx_report(spec: ModelSpec, required: bool):
+    """The ONNX export (ExportReport) to load for `spec` (with its installed version), or None: PyTorch.
+
+    Shared by the loader and expected_cache_key, so the key predicted is the key loaded.
+    """
+    from embdash.backends.onnx_export import accepted_export, read_export
+
     report = accepted_export(spec)
     if report is None and required:
         report = read_export(spec.id)  # forced: use it even if slower, as long as it is current and agrees
@@ -266,7 +277,41 @@ def _load_onnx_export(spec: ModelSpec, required: bool) -> Embedder | None:
                 f"There is no usable ONNX export of {spec.name}. Make one with: "
                 f"python -c \"from embdash.models import export_onnx_model; print(export_onnx_model('{spec.id}'))\""
             )
-    return None if report is None else load_exported(spec, report)
+    return report
+
+
+def expected_cache_key(model_id: str, backend: str = "auto") -> str | None:
+    """The cache key load_embedder(model_id, backend=backend) would give, found without loading the model.
+
+    Read from the installed packages' versions and, for ONNX_EXPORTABLE models, the export's manifest, as
+    the loader reads them: milliseconds, where loading takes seconds. None where it cannot be known that
+    cheaply or the load would fail: custom and unknown models, models fitted on the corpus (their key names
+    the fit), a package or export file missing. Callers then load the model, which says what is wrong.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    spec = _BY_ID.get(model_id)
+    if spec is None or spec.fitted_on_corpus or model_id not in _KEY_PACKAGES:
+        return None
+    from embdash.backends.common import EmbedderBase, installed_version, with_installed_version
+    from embdash.backends.onnx_export import MODEL_FILE, export_dir, onnx_spec
+
+    versioned_by, also_needed = _KEY_PACKAGES[model_id]
+    try:
+        for requirement in also_needed:
+            installed_version(requirement, spec.name)
+        if versioned_by is not None:
+            spec = with_installed_version(spec, versioned_by)
+        if model_id in ONNX_EXPORTABLE and backend != "torch":
+            report = _onnx_report(spec, required=backend == "onnx")
+            if report is not None:
+                if not (export_dir(spec.id) / MODEL_FILE).is_file():
+                    return None  # a forced load of a manifest without its model fails
+                spec = onnx_spec(spec, report)
+    except ModelError:
+        return None
+    # The base class's key, the one every catalogue embedder but the corpus-fitted one keeps.
+    return EmbedderBase(spec).cache_key
 
 
 def _installed_spec(spec: ModelSpec) -> ModelSpec:
@@ -374,6 +419,20 @@ _LOADERS: dict[str, Callable[[ModelSpec, Sequence[str] | None], Embedder]] = {
     "use-multilingual": _load_use,
     "glove-6b-50d": _load_glove,
     "tfidf-lsa": _load_tfidf_lsa,
+}
+
+
+# What each loader reads from the installed packages, for expected_cache_key: (the pinned requirement whose
+# installed version becomes the spec's weights_version, or None; the other packages the load needs).
+# Keep in step with the loaders above: tests/test_cache_key_prediction.py compares the two for every model.
+_KEY_PACKAGES: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "all-MiniLM-L6-v2": (MINILM_PACKAGE, ()),
+    "all-MiniLM-L6-v2-int8": (MINILM_INT8_PACKAGE, (MINILM_PACKAGE,)),  # the tokenizer comes from MiniLM's package
+    "paraphrase-MiniLM-L3-v2": (PARAPHRASE_L3_PACKAGE, (MINILM_PACKAGE,)),
+    "all-mpnet-base-v2": (None, MPNET_PACKAGES),  # a fixed weights_version
+    "multilingual-e5-small": (E5_PACKAGE, ()),
+    "use-multilingual": (USE_PACKAGE, ()),
+    "glove-6b-50d": (GLOVE_PACKAGE, ()),
 }
 
 

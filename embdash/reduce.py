@@ -4,6 +4,9 @@ Inputs are (n, d) float32 unit vectors; outputs are (n, k) float32 coordinates.
 
 UMAP with a seed runs single-threaded: umap-learn sets n_jobs=1 whenever random_state is given, because
 its parallel epochs are not reproducible. We accept that: the same seed and data give the same map.
+A map needs two projections of the same vectors (the 2-D layout and the clustering space):
+`project_together` searches the neighbours once for both and runs the two seeded, single-threaded
+layouts side by side, one per core; each gives exactly what `project` gives alone.
 
 The first UMAP call in a process compiles umap's numba functions (15-30 s). `warm_up()` pays that
 once at start-up; `enable_numba_cache(path)` keeps the compiled code on disk so later processes skip it.
@@ -14,7 +17,10 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -34,16 +40,32 @@ SAMPLE_SEED = 0
 #: fit on all 30,000, and lost 0.05 trustworthiness (bench/bench_umap_scale.py, docs/performance.md).
 MAX_FIT_POINTS: int | None = None
 
+#: From this many points UMAP searches neighbours approximately (NN-descent) instead of comparing every
+#: pair; from here on the projections of one map share their neighbours.
+APPROXIMATE_FROM = 4_096
+#: Layout epochs from APPROXIMATE_FROM points on. UMAP itself runs 500 up to 10,000 points and 200 above;
+#: on 10,000 documents 200 epochs cost 0.005 trustworthiness and took a third of the time (docs/performance.md).
+LARGE_EPOCHS = 200
+
+
+@dataclass(frozen=True, eq=False)  # arrays inside
+class Neighbours:
+    """Each point's nearest neighbours: what several UMAP projections of the same vectors can share."""
+
+    indices: np.ndarray  # (n, n_neighbors) int
+    distances: np.ndarray  # (n, n_neighbors) float32
+
 
 def project(
     vectors: np.ndarray, n_components: int, params: UmapParams = UmapParams(),
-    max_fit_points: int | None = MAX_FIT_POINTS,
+    max_fit_points: int | None = MAX_FIT_POINTS, neighbours: Neighbours | None = None,
 ) -> np.ndarray:
     """UMAP projection of `vectors` to `n_components` dimensions, deterministic for a given seed.
 
     Tiny inputs (fewer than MIN_UMAP_POINTS points, or too few points for the requested
     dimensions) fall back to PCA, so any corpus gets a layout. More than `max_fit_points` points:
-    fitted on an even sample of that size, the rest transformed (see MAX_FIT_POINTS).
+    fitted on an even sample of that size, the rest transformed (see MAX_FIT_POINTS). `neighbours`:
+    nearest_neighbours(vectors, params), if the caller has them; the result is the same either way.
     """
     vectors = _as_matrix(vectors)
     if n_components < 1:
@@ -57,11 +79,48 @@ def project(
     if max_fit_points is not None and n > max_fit_points:
         coords = _umap_fit_sample(vectors, n_components, params, max_fit_points)
     else:
-        coords = _umap(vectors, n_components, params)
+        coords = _umap(vectors, n_components, params, neighbours)
     if not np.all(np.isfinite(coords)):
         # Degenerate inputs (e.g. all vectors identical) can make UMAP diverge; PCA cannot.
         return pca(vectors, n_components)
     return coords
+
+
+def project_together(vectors: np.ndarray, requests: Sequence[tuple[int, UmapParams]]) -> list[np.ndarray]:
+    """Several projections of the same vectors, e.g. [(2, map params), (5, clustering params)], computed
+    side by side, one thread per core, each exactly what `project` gives alone. Requests that agree on
+    neighbours, metric and seed share one nearest-neighbour search."""
+    vectors = _as_matrix(vectors)
+    searched: dict[tuple, Neighbours | None] = {}
+    for _, params in requests:
+        key = (params.n_neighbors, params.metric, params.seed)
+        if key not in searched:
+            searched[key] = nearest_neighbours(vectors, params)
+    _release_gil_in_layout_epochs()
+    workers = max(1, min(len(requests), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="umap") as pool:
+        futures = [
+            pool.submit(project, vectors, k, params, neighbours=searched[(params.n_neighbors, params.metric, params.seed)])
+            for k, params in requests
+        ]
+        return [future.result() for future in futures]
+
+
+def nearest_neighbours(vectors: np.ndarray, params: UmapParams) -> Neighbours | None:
+    """UMAP's approximate nearest neighbours (NN-descent, seeded) of each point; None below
+    APPROXIMATE_FROM points, where UMAP compares every pair itself."""
+    vectors = _as_matrix(vectors)
+    if len(vectors) < APPROXIMATE_FROM:
+        return None
+    from umap.umap_ import nearest_neighbors
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        indices, distances, _ = nearest_neighbors(
+            vectors, _n_neighbors(len(vectors), params), params.metric, {}, False,
+            np.random.RandomState(params.seed), n_jobs=1,
+        )
+    return Neighbours(indices=indices, distances=distances)
 
 
 def fit_sample_rows(n: int, size: int, seed: int = SAMPLE_SEED) -> np.ndarray:
@@ -71,21 +130,40 @@ def fit_sample_rows(n: int, size: int, seed: int = SAMPLE_SEED) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
 
 
-def _reducer(n_points: int, n_components: int, params: UmapParams):
+def _n_neighbors(n_points: int, params: UmapParams) -> int:
+    return max(2, min(params.n_neighbors, n_points - 1))
+
+
+def _reducer(n_points: int, n_components: int, params: UmapParams, neighbours: Neighbours | None = None):
     import umap  # imported lazily: importing umap costs seconds
 
+    large = {}
+    if n_points >= APPROXIMATE_FROM:
+        # The neighbours are always searched outside UMAP, so that a projection is the same whether or
+        # not another one shared them (UMAP's own search would draw from its random state first).
+        # Copies: UMAP marks disconnected neighbours in these arrays in place, and two fits may run at once.
+        large = {
+            "n_epochs": LARGE_EPOCHS,
+            # The same spectral layout as the default "spectral", from a solver started by a truncated SVD: 2-3x sooner.
+            "init": "tswspectral",
+        }
+        if neighbours is not None:  # None when fitting a sample: UMAP.transform needs UMAP's own search index
+            large["precomputed_knn"] = (neighbours.indices.copy(), neighbours.distances.copy())
     return umap.UMAP(
         n_components=n_components,
-        n_neighbors=max(2, min(params.n_neighbors, n_points - 1)),
+        n_neighbors=_n_neighbors(n_points, params),
         min_dist=params.min_dist,
         metric=params.metric,
         random_state=params.seed,
         n_jobs=1,  # what a seed forces anyway; saying it silences umap's warning
+        **large,
     )
 
 
-def _umap(vectors: np.ndarray, n_components: int, params: UmapParams) -> np.ndarray:
-    reducer = _reducer(len(vectors), n_components, params)
+def _umap(vectors: np.ndarray, n_components: int, params: UmapParams, neighbours: Neighbours | None = None) -> np.ndarray:
+    if neighbours is None:
+        neighbours = nearest_neighbours(vectors, params)
+    reducer = _reducer(len(vectors), n_components, params, neighbours)
     with warnings.catch_warnings():
         # Small or duplicated corpora make umap warn about disconnected graphs; the layout is still usable.
         warnings.simplefilter("ignore", UserWarning)
@@ -103,6 +181,30 @@ def _umap_fit_sample(vectors: np.ndarray, n_components: int, params: UmapParams,
         coords[rows] = reducer.fit_transform(vectors[rows])
         coords[rest] = reducer.transform(vectors[rest])
     return coords
+
+
+_GIL_RELEASED = False
+
+
+def _release_gil_in_layout_epochs() -> None:
+    """Let two seeded layouts run on two cores at once.
+
+    umap compiles its single-threaded epoch function without numba's nogil, so two layouts in two
+    threads would take turns. The same Python function compiled with nogil=True computes exactly the
+    same thing (tests/test_reduce.py checks the layouts are identical) while letting the other thread run.
+    Left as it is if this umap version is organised differently.
+    """
+    global _GIL_RELEASED
+    if _GIL_RELEASED:
+        return
+    import numba
+    import umap.layouts as layouts
+
+    source = getattr(layouts, "_optimize_layout_euclidean_single_epoch", None)
+    if source is None or not hasattr(layouts, "_nb_optimize_layout_euclidean_single_epoch"):
+        return
+    layouts._nb_optimize_layout_euclidean_single_epoch = numba.njit(source, fastmath=True, parallel=False, nogil=True)
+    _GIL_RELEASED = True
 
 
 def pca(vectors: np.ndarray, n_components: int) -> np.ndarray:
@@ -153,6 +255,7 @@ def warm_up(metric: str = "cosine", approximate: bool = True) -> None:
     """
     import umap
 
+    _release_gil_in_layout_epochs()
     tiny = np.random.default_rng(0).standard_normal((32, 8)).astype(np.float32)
     for nn_descent in (False, True) if approximate else (False,):
         reducer = umap.UMAP(
@@ -218,6 +321,10 @@ def _enable_caching(dispatcher) -> bool:
 
     if not isinstance(dispatcher._cache, NullCache):
         return False  # already cached (umap's cache=True functions) or enabled by an earlier call
+    if dispatcher.targetoptions.get("nogil"):
+        # Ours (_release_gil_in_layout_epochs): numba's on-disk index does not tell compile options apart,
+        # so it could load umap's own variant of the same function. Compiled once per process instead.
+        return False
     try:
         dispatcher.enable_caching()
     except Exception:  # a function numba cannot cache (no source file...) just stays uncached

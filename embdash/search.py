@@ -15,6 +15,9 @@ import numpy as np
 from embdash.errors import EmbdashError
 
 EXACT_LIMIT = 50_000  # below this many documents exact search is fast enough (a few ms per query)
+# float16 vectors are upcast this many rows at a time, never all at once. Small chunks stay in the CPU cache:
+# on 50,000 x 384, 256 rows scored a query in 45 ms, 4,096 rows in 230 ms (float32 vectors: 8 ms).
+SCORE_CHUNK_ROWS = 256
 
 
 class SearchError(EmbdashError):
@@ -31,15 +34,18 @@ def nearest(
     """Exact cosine top-k of unit `vectors` (n, d) for a unit `query` (d,) or (m, d).
 
     `exclude`: rows never returned (for every query). `mask`: (n,) bool, only rows where True are searched.
+    `vectors` may be float16 (a float16 store): scores are still computed in float32.
     """
-    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors = np.asarray(vectors)
+    if vectors.dtype != np.float16:
+        vectors = vectors.astype(np.float32, copy=False)
     query = np.asarray(query, dtype=np.float32)
     single = query.ndim == 1
     queries = query[None, :] if single else query
     _check_shapes(vectors, queries, k)
     allowed = allowed_rows(len(vectors), exclude, mask)
     k = min(k, int(allowed.sum()))
-    scores = queries @ vectors.T  # (m, n)
+    scores = similarities(queries, vectors)  # (m, n)
     if not allowed.all():
         scores[:, ~allowed] = -np.inf
     indices = np.empty((len(queries), k), dtype=np.int64)
@@ -47,6 +53,22 @@ def nearest(
         indices[i] = top_k(row, k)
     top_scores = np.take_along_axis(scores, indices, axis=1)
     return (indices[0], top_scores[0]) if single else (indices, top_scores)
+
+
+def similarities(queries: np.ndarray, vectors: np.ndarray, chunk_rows: int = SCORE_CHUNK_ROWS) -> np.ndarray:
+    """(m, n) float32 dot products of float32 `queries` (m, d) with `vectors` (n, d).
+
+    float32 vectors are multiplied at once; float16 ones chunk by chunk, each upcast to float32 (numpy's
+    float16 matmul is slow and less precise), so the extra memory is one chunk, not a float32 copy.
+    """
+    if vectors.dtype == np.float32:
+        return queries @ vectors.T
+    scores = np.empty((len(queries), len(vectors)), dtype=np.float32)
+    for start in range(0, len(vectors), chunk_rows):
+        chunk = vectors[start:start + chunk_rows].astype(np.float32)
+        scores[:, start:start + len(chunk)] = queries @ chunk.T
+        del chunk  # freed before the next one is made: one chunk at a time, not two
+    return scores
 
 
 def more_like_this(

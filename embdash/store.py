@@ -2,12 +2,16 @@
 
 Layout under the data directory (every file self-describing: provenance in the parquet metadata):
   embeddings/<model-slug>/part-<key>.parquet   columns text_sha256 (string), vector (fixed-size list<float32>)
+  embeddings/<model-slug>@float16/part-<key>.parquet   the same with list<halffloat>, for a float16 store
   corpora/<corpus-key>.parquet                 the corpus frame; metadata: name, text column, created
   artefacts/<kind>/<key>.parquet               derived arrays (projections, labels) with their parameters
+  artefacts/<kind>/<key>.json                  small derived values (topic terms, map metrics), likewise
 Writes go to a temporary file in the same folder, then os.replace: a reader never sees half a file.
 A part that cannot be read is moved aside (renamed *.corrupt), reported, and its vectors recomputed.
 
 The parquet key-value metadata key "embdash" holds a JSON object describing how the file was made.
+A float16 store (EMBDASH_VECTOR_DTYPE) keeps its parts in their own folders and holds its vectors as float16
+in memory: the two kinds never mix, and switching the setting leaves the other kind's cache untouched.
 The "last used" time of a corpus is its file's modification time (touch_corpus sets it).
 """
 
@@ -35,6 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import embdash
+from embdash import config
 from embdash.config import data_dir
 from embdash.corpus import Corpus
 from embdash.errors import CacheError, CorpusError
@@ -68,39 +73,43 @@ class _VectorIndex:
 
     signature: tuple  # (name, mtime_ns, size) of each part file it was built from
     row_of: dict[str, int]
-    matrix: np.ndarray  # (m, d) float32
+    matrix: np.ndarray  # (m, d) in the store's vector dtype
     parts: list[Path]
 
 
 class Store:
-    def __init__(self, root: Path | str, max_parts: int = MAX_PARTS):
+    def __init__(self, root: Path | str, max_parts: int = MAX_PARTS, vector_dtype: str | None = None):
+        """`vector_dtype`: "float32" or "float16"; None reads EMBDASH_VECTOR_DTYPE (default float32)."""
         self.root = Path(root)
         self.max_parts = max_parts
+        self.vector_dtype = _vector_dtype(config.vector_dtype() if vector_dtype is None else vector_dtype)
         self.problems: list[str] = []  # plain-English notes about damaged files; never fatal
         self._indexes: dict[str, _VectorIndex] = {}
         self._lock = threading.RLock()  # Streamlit sessions share one Store across threads
 
     @classmethod
-    def default(cls) -> "Store":
-        return cls(data_dir())
+    def default(cls, vector_dtype: str | None = None) -> "Store":
+        return cls(data_dir(), vector_dtype=vector_dtype)
 
     def __repr__(self) -> str:
-        return f"Store({str(self.root)!r})"
+        return f"Store({str(self.root)!r}, vector_dtype={self.vector_dtype.name!r})"
 
     # ------------------------------------------------------------------ embeddings
 
     def embeddings_dir(self, cache_key: str) -> Path:
-        return self.root / "embeddings" / slugify(cache_key)
+        # A slug never contains "@", so "<slug>@float16" cannot be another model's float32 folder.
+        suffix = "" if self.vector_dtype == np.float32 else f"@{self.vector_dtype.name}"
+        return self.root / "embeddings" / (slugify(cache_key) + suffix)
 
     def load_vectors(self, cache_key: str, hashes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Cached vectors for `hashes`: ((n, d) float32 with zero rows where missing, found mask (n,)).
+        """Cached vectors for `hashes`: ((n, d) in the store's vector dtype, zero rows where missing; found mask (n,)).
 
         With nothing cached for this model, d is 0.
         """
         index = self._vector_index(cache_key)
         rows = np.fromiter((index.row_of.get(h, -1) for h in hashes), dtype=np.int64, count=len(hashes))
         found = rows >= 0
-        vectors = np.zeros((len(rows), index.matrix.shape[1]), dtype=np.float32)
+        vectors = np.zeros((len(rows), index.matrix.shape[1]), dtype=self.vector_dtype)
         if found.any():
             vectors[found] = index.matrix.take(rows[found], axis=0)
         return vectors, found
@@ -127,16 +136,25 @@ class Store:
             lock.release()
 
     def save_vectors(self, cache_key: str, hashes: Sequence[str], vectors: np.ndarray, provenance: dict) -> Path:
-        """Write one new part file with these vectors. Raises CacheError when the disk refuses."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        """Write one new part file with these vectors (rounded to the store's vector dtype).
+
+        Raises CacheError when the disk refuses, or when a value is too large for float16.
+        """
+        vectors = np.asarray(vectors)
+        with np.errstate(over="ignore"):  # an overflow to infinity is reported just below
+            vectors = np.ascontiguousarray(vectors, dtype=self.vector_dtype)
         hashes = list(hashes)
         if vectors.ndim != 2 or vectors.shape[0] != len(hashes):
             raise ValueError(f"save_vectors needs one row per hash: {len(hashes)} hashes, vectors {vectors.shape}")
+        if self.vector_dtype != np.float32 and not np.isfinite(vectors).all():
+            raise CacheError(f"Some vectors are too large for a {self.vector_dtype.name} cache (beyond ±65504); "
+                             f"use EMBDASH_VECTOR_DTYPE=float32 for this model.")
         folder = self.embeddings_dir(cache_key)
         description = {
             **provenance,
             "cache_key": cache_key,
             "dim": int(vectors.shape[1]),
+            "dtype": self.vector_dtype.name,
             "n": len(hashes),
             "embdash_version": embdash.__version__,
             "library_versions": library_versions(),
@@ -165,6 +183,7 @@ class Store:
                 cache_key=cache_key,
                 n=len(hashes),
                 dim=int(vectors.shape[1]),
+                dtype=self.vector_dtype.name,
                 compacted_from=len(index.parts),
                 created=utc_now(),
                 embdash_version=embdash.__version__,
@@ -194,7 +213,7 @@ class Store:
         readable: list[tuple[Path, list[str], np.ndarray]] = []
         for part in _part_files(folder):
             try:
-                hashes, matrix = _read_vectors_part(part)
+                hashes, matrix = _read_vectors_part(part, self.vector_dtype)
             except Exception as exc:  # any unreadable part is a cache miss, never a crash
                 self._set_aside(part, _model_name(cache_key), exc)
                 continue
@@ -213,7 +232,7 @@ class Store:
                 kept.append((part, hashes, matrix))
 
         all_hashes = [h for _, hashes, _ in kept for h in hashes]
-        matrix = np.concatenate([m for _, _, m in kept]) if kept else np.zeros((0, dim), np.float32)
+        matrix = np.concatenate([m for _, _, m in kept]) if kept else np.zeros((0, dim), self.vector_dtype)
         row_of = {h: i for i, h in enumerate(all_hashes)}  # a hash in two parts: the later row wins
         return _VectorIndex(_folder_signature(folder), row_of, matrix, [p for p, _, _ in kept])
 
@@ -371,6 +390,47 @@ class Store:
         except Exception:
             return None
 
+    # ------------------------------------------------------------------ small JSON artefacts (topics, metrics)
+
+    def json_artefact_path(self, kind: str, key: str) -> Path:
+        return self.artefact_path(kind, key).with_suffix(".json")
+
+    def save_json(self, kind: str, key: str, value: Any, params: dict) -> Path:
+        """Store a small derived value (topic terms, metrics) as JSON beside its parameters and provenance.
+
+        Floats are written with repr, so they read back bit for bit. Raises CacheError when the disk refuses.
+        """
+        path = self.json_artefact_path(kind, key)
+        document = {
+            "kind": kind,
+            "key": key,
+            "params": params,
+            "created": utc_now(),
+            "embdash_version": embdash.__version__,
+            "library_versions": library_versions(),
+            "value": value,
+        }
+        _write_bytes_atomically(json.dumps(document, sort_keys=True).encode("utf-8"), path)
+        return path
+
+    def load_json(self, kind: str, key: str, decode=lambda value: value):
+        """decode(the stored value), or None when absent or damaged (a damaged file is set aside and noted).
+
+        `decode` rebuilds the caller's types; if it raises, the file is treated as damaged too.
+        """
+        path = self.json_artefact_path(kind, key)
+        if not path.is_file():
+            return None
+        try:
+            document = json.loads(path.read_bytes())
+            if document.get("kind") != kind or document.get("key") != key:
+                raise ValueError("kind or key does not match the file name")
+            return decode(document["value"])
+        except Exception as exc:
+            self._set_aside(path, kind, exc, note=(
+                f"A damaged {kind} file was set aside ({path.name}); it will be recomputed."))
+            return None
+
 
 # ---------------------------------------------------------------------- helpers
 
@@ -380,6 +440,21 @@ def slugify(cache_key: str) -> str:
     safe = _UNSAFE_CHARS_RE.sub("_", cache_key).lstrip(".")[:80]
     digest = hashlib.sha256(cache_key.encode("utf-8")).hexdigest()[:10]
     return f"{safe}-{digest}" if safe else digest
+
+
+def _vector_dtype(name) -> np.dtype:
+    """float32 or float16, from a name (the setting's values) or a numpy dtype; ValueError otherwise."""
+    try:
+        dtype = np.dtype(name)
+    except TypeError:
+        dtype = None
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float16)):
+        raise ValueError(f"vector_dtype must be one of {', '.join(config.VECTOR_DTYPES)}, got {name!r}.")
+    return dtype
+
+
+# Element type of the parquet vector column for each vector dtype (parquet stores halffloat natively).
+_ARROW_TYPES = {np.dtype(np.float32): pa.float32(), np.dtype(np.float16): pa.float16()}
 
 
 def _model_name(cache_key: str) -> str:
@@ -449,30 +524,31 @@ def _part_dimension(path: Path) -> int | None:
 
 
 def _vectors_table(hashes: list[str], vectors: np.ndarray, description: dict) -> pa.Table:
-    flat = pa.array(vectors.reshape(-1), type=pa.float32())  # zero-copy: the exact float32 bytes
+    value_type = _ARROW_TYPES[vectors.dtype]
+    flat = pa.array(vectors.reshape(-1), type=value_type)  # zero-copy: the exact bytes
     vector_column = pa.FixedSizeListArray.from_arrays(flat, vectors.shape[1])
     schema = pa.schema(
-        [("text_sha256", pa.string()), ("vector", pa.list_(pa.float32(), vectors.shape[1]))],
+        [("text_sha256", pa.string()), ("vector", pa.list_(value_type, vectors.shape[1]))],
         metadata={METADATA_KEY: _json(description)},
     )
     return pa.Table.from_arrays([pa.array(hashes, type=pa.string()), vector_column], schema=schema)
 
 
-def _read_vectors_part(path: Path) -> tuple[list[str], np.ndarray]:
-    """Hashes and (m, d) float32 vectors of one part; raises on anything malformed."""
+def _read_vectors_part(path: Path, dtype: np.dtype = np.dtype(np.float32)) -> tuple[list[str], np.ndarray]:
+    """Hashes and (m, d) vectors of one part, which must hold `dtype` values; raises on anything malformed."""
     table = pq.read_table(path, columns=["text_sha256", "vector"])
     hashes_column = table.column("text_sha256")
     if not pa.types.is_string(hashes_column.type) and not pa.types.is_large_string(hashes_column.type):
         raise ValueError(f"text_sha256 has type {hashes_column.type}")
     if hashes_column.null_count:
         raise ValueError("missing hashes")
-    matrix = _matrix_from_list_column(table.column("vector"))
+    matrix = _matrix_from_list_column(table.column("vector"), dtype)
     if not np.isfinite(matrix).all():
         raise ValueError("non-finite vectors")
     return hashes_column.to_pylist(), matrix
 
 
-def _matrix_from_list_column(column: pa.ChunkedArray) -> np.ndarray:
+def _matrix_from_list_column(column: pa.ChunkedArray, dtype: np.dtype = np.dtype(np.float32)) -> np.ndarray:
     array = column.combine_chunks()
     if array.null_count:
         raise ValueError("missing vectors")
@@ -486,8 +562,8 @@ def _matrix_from_list_column(column: pa.ChunkedArray) -> np.ndarray:
     else:
         raise ValueError(f"vector has type {array.type}")
     values = array.flatten()
-    if not pa.types.is_float32(values.type):
-        raise ValueError(f"vector values have type {values.type}")
+    if values.type != _ARROW_TYPES[dtype]:  # a part of the other kind is never silently converted
+        raise ValueError(f"vector values have type {values.type}, this store holds {dtype.name}")
     return values.to_numpy(zero_copy_only=False).reshape(len(array), dim)
 
 
@@ -584,3 +660,24 @@ def _disk_message(exc: OSError, folder: Path) -> str:
     else:
         reason = exc.strerror or str(exc)
     return f"Could not write to the data folder {folder} ({reason})."
+
+
+def _write_bytes_atomically(data: bytes, path: Path) -> None:
+    """As _write_table_atomically, for a small file of bytes (a JSON artefact)."""
+    folder = path.parent
+    tmp_name = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".tmp", delete=False) as tmp:
+            tmp_name = tmp.name
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_folder(folder)
+    except OSError as exc:
+        raise CacheError(_disk_message(exc, folder)) from exc
+    finally:
+        if tmp_name is not None:
+            _remove_quietly(Path(tmp_name))

@@ -40,12 +40,12 @@ def topic_terms(texts: list[str], labels: np.ndarray, params: TopicParams = Topi
     cluster_ids = sorted(int(c) for c in np.unique(labels) if c != NOISE)
     if not cluster_ids:
         return {}
-    vectorizer = _fitted_vectorizer(texts, params)
-    if vectorizer is None:
+    fitted = _fitted_vectorizer(texts, params)
+    if fitted is None:
         return {c: [] for c in cluster_ids}
+    vectorizer, document_counts = fitted
     classes = sorted(int(c) for c in np.unique(labels))  # noise included: it shares the idf
-    class_docs = _join_by_class(texts, labels, classes)
-    scores = c_tf_idf(vectorizer.transform(class_docs))
+    scores = c_tf_idf(class_counts(texts, labels, classes, vectorizer, document_counts))
     vocabulary = vectorizer.get_feature_names_out()
     return {
         c: _top_terms(scores[row], vocabulary, params.n_terms)
@@ -91,9 +91,56 @@ def drop_repeated_words(ranked_terms: list[str]) -> list[str]:
     return kept
 
 
+def class_counts(texts: list[str], labels: np.ndarray, classes: list[int], vectorizer, document_counts) -> np.ndarray:
+    """Term counts per class (classes x terms): what `vectorizer.transform` gives for each class's texts
+    joined by spaces into one document, in corpus order (see _join_by_class).
+
+    Summed from the per-document counts the fit already made, plus the n-grams that run across the
+    joins (last words of one text, first words of the next): each text is tokenised once more, but no
+    n-gram of the whole corpus is built twice. About twice as fast as transforming the joined classes.
+    """
+    from scipy import sparse
+
+    row_of_class = {c: row for row, c in enumerate(classes)}
+    class_rows = np.fromiter((row_of_class[int(label)] for label in labels), dtype=np.int64, count=len(labels))
+    membership = sparse.csr_matrix(
+        (np.ones(len(labels), dtype=document_counts.dtype), (class_rows, np.arange(len(labels)))),
+        shape=(len(classes), len(labels)),
+    )
+    counts = (membership @ document_counts).toarray()
+    if vectorizer.ngram_range[1] > 1:
+        _add_ngrams_across_joins(counts, texts, class_rows, vectorizer)
+    return counts
+
+
+def _add_ngrams_across_joins(counts: np.ndarray, texts: list[str], class_rows: np.ndarray, vectorizer) -> None:
+    """Add to `counts` the vocabulary n-grams that span two or more texts of a class once they are joined.
+
+    Each such n-gram is counted at the text holding its last word; a text with fewer words than the
+    n-gram (or none) lets it reach further back, as joining does.
+    """
+    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+    stop_words = vectorizer.get_stop_words() or frozenset()
+    vocabulary = vectorizer.vocabulary_
+    longest = vectorizer.ngram_range[1]
+    tails: dict[int, list[str]] = {}  # class row -> the last (longest - 1) words of its joined document so far
+    for text, row in zip(texts, class_rows):
+        words = [w for w in tokenize(preprocess(text)) if w not in stop_words]
+        tail = tails.get(row, [])
+        for end in range(min(longest - 1, len(words))):  # an n-gram ending at words[end] ...
+            for n in range(end + 2, longest + 1):  # ... taking n - 1 - end >= 1 words from before this text
+                before = n - 1 - end
+                if before > len(tail):
+                    break
+                column = vocabulary.get(" ".join(tail[-before:] + words[: end + 1]))
+                if column is not None:
+                    counts[row, column] += 1
+        tails[row] = (tail + words)[-(longest - 1):]
+
+
 def _fitted_vectorizer(texts: list[str], params: TopicParams):
-    """A CountVectorizer fitted on the individual documents (so min_df counts documents and
-    no n-gram spans two documents), or None when they hold no usable words."""
+    """(a CountVectorizer fitted on the individual documents, so min_df counts documents, and their
+    (documents x terms) sparse counts), or None when they hold no usable words."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     min_df = 2 if len(texts) >= MIN_DOCS_FOR_MIN_DF else 1
@@ -105,14 +152,14 @@ def _fitted_vectorizer(texts: list[str], params: TopicParams):
             min_df=attempt_min_df,
         )
         try:
-            vectorizer.fit(texts)
-            return vectorizer
+            return vectorizer, vectorizer.fit_transform(texts)  # fit() runs fit_transform anyway: keep its counts
         except ValueError:  # "empty vocabulary" (or min_df pruned everything)
             continue
     return None
 
 
 def _join_by_class(texts: list[str], labels: np.ndarray, classes: list[int]) -> list[str]:
+    # The definition of a class's document, which class_counts reproduces without building it (tests compare).
     parts: dict[int, list[str]] = {c: [] for c in classes}
     for text, label in zip(texts, labels):
         parts[int(label)].append(text)

@@ -38,15 +38,14 @@ n_dims = st.slider(
 )
 
 with widgets.shown_errors():
-    corpus = state.current_corpus()
-    view = cache.layer_view(model_id, corpus, sentence)
+    view = cache.layer_view(model_id, sentence)
 
 st.subheader("1. Tokens and their ids")
 st.dataframe(
     pd.DataFrame({"position": range(len(view.ids)), "token": view.tokens, "id": view.ids}), hide_index=True
 )
 st.caption("Decoded back from the ids (special tokens left out):")
-st.text(anatomy.decode(cache.embedder(model_id, corpus), view.ids))
+st.text(anatomy.decode(cache.pytorch_embedder(model_id), view.ids))
 
 st.subheader("2. The lookup table")
 st.markdown(
@@ -99,7 +98,7 @@ first = left.text_input("First sentence", "We sat on the river bank.", key="laye
 second = right.text_input("Second sentence", "I opened a bank account.", key="layer.second", bind="query-params",
                           max_chars=anatomy.MAX_SENTENCE_CHARS)
 with widgets.shown_errors():
-    view_a, view_b = cache.layer_view(model_id, corpus, first), cache.layer_view(model_id, corpus, second)
+    view_a, view_b = cache.layer_view(model_id, first), cache.layer_view(model_id, second)
 shared = anatomy.shared_tokens(view_a, view_b)
 if not shared:
     st.info("The two sentences share no token: use one word in both.")

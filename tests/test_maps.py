@@ -28,7 +28,7 @@ def built(corpus):
 def test_stages_are_announced_in_order(built):
     _, stages = built
     assert stages == list(maps.STAGES) == [
-        "Projecting to 2-D", "Projecting for clustering", "Clustering", "Labelling topics", "Measuring quality",
+        "Projecting (2-D map and clustering space)", "Clustering", "Labelling topics", "Measuring quality",
     ]
 
 

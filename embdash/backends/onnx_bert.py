@@ -13,6 +13,10 @@ import numpy as np
 
 from embdash.backends.common import EmbedderBase, embed_shortest_first, import_library, mean_pool, text_list, unit_rows
 
+# ONNX Runtime pays little per call, so small batches win: less padding to the batch's longest text.
+# all-MiniLM-L6-v2 int8 on 1,000 texts, 2 cores, best of 4: 2.48 s at 8, 2.83 s at 16, 3.38 s at 64.
+ONNX_BATCH_SIZE = 8
+
 
 class OnnxBertEmbedder(EmbedderBase):
     """Tokenise, run the graph, mean-pool over the attention mask (unless the graph already pools), unit length."""
@@ -27,7 +31,7 @@ class OnnxBertEmbedder(EmbedderBase):
         self._output_is_pooled = output_is_pooled
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return embed_shortest_first(texts, self._encode_batch, self.spec.dim)
+        return embed_shortest_first(texts, self._encode_batch, self.spec.dim, batch_size=ONNX_BATCH_SIZE)
 
     def count_tokens(self, texts: Sequence[str]) -> np.ndarray:
         encodings = self._counter.encode_batch(text_list(texts))

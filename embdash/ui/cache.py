@@ -27,7 +27,9 @@ from embdash.ui.text import plain
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    return Store.default()
+    from embdash.ui.state import settings  # state imports this module: import at call time
+
+    return Store.default(vector_dtype=settings().vector_dtype)  # EMBDASH_VECTOR_DTYPE, also from st.secrets
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)
@@ -40,7 +42,28 @@ def embedder(model_id: str, corpus: Corpus):
     """The loaded model, once per server process (per corpus for corpus-fitted models)."""
     if get_spec(model_id).fitted_on_corpus:
         return _embedder(model_id, corpus.key, _fit_texts=corpus.texts)
-    return _embedder(model_id, None)
+    model = _embedder(model_id, None)
+    _loaded_models()[model_id] = (model.cache_key, model.spec.dim)
+    return model
+
+
+@st.cache_resource(show_spinner=False)
+def _loaded_models() -> dict:
+    """model id -> (cache key, dimension) of the model this process loaded: it wins over a key predicted
+    from disk, which an ONNX export made since the load would change."""
+    return {}
+
+
+def _model_key_without_loading(model_id: str) -> tuple[str, int | None] | None:
+    """(cache key, dimension) embedder(model_id, ...) would have, without loading the model; None if unknown
+    (see models.expected_cache_key). Predicted afresh each time (milliseconds), so it follows the disk."""
+    from embdash.models import expected_cache_key
+
+    loaded = _loaded_models().get(model_id)
+    if loaded is not None:
+        return loaded
+    predicted = expected_cache_key(model_id)
+    return None if predicted is None else (predicted, get_spec(model_id).dim)
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,11 +75,58 @@ def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
     """(vectors key, (n, d) unit vectors) for the corpus, with a progress bar while embedding.
 
     Kept in memory per server process, and in the parquet store across processes: a text is never
-    embedded twice by the same model.
+    embedded twice by the same model. The model is loaded only to embed: when every vector is cached
+    under the key it would have, they are returned without it (loading takes seconds, issue 7).
     """
+    cached = _cached_without_model(corpus, model_id)
+    if cached is not None:
+        return cached
     model = embedder(model_id, corpus)
-    key = vectors_key(corpus.key, model.cache_key)
+    key = vectors_key(corpus.key, model.cache_key, store().vector_dtype)
     return key, _embedded_with_progress(key, corpus.texts, model, "texts")
+
+
+def _cached_without_model(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray] | None:
+    """(vectors key, vectors) as vectors() returns them, when every text's vector is in memory or in the
+    store under the model's predicted cache key; None when the key is unknown or a vector is missing."""
+    model = _model_key_without_loading(model_id)
+    if model is None:
+        return None
+    model_key, dim = model
+    key = vectors_key(corpus.key, model_key, store().vector_dtype)
+    memory = _vectors_in_memory()
+    if key in memory:
+        return key, memory[key]
+    texts = corpus.texts
+    if not texts:
+        return None  # an empty corpus takes its vectors' width from the model
+    stored = _all_stored(model_key, dim, texts)
+    if stored is None:
+        return None
+    _remember(key, stored)
+    return key, stored
+
+
+def _all_stored(model_key: str, dim: int | None, texts: list[str]) -> np.ndarray | None:
+    """The texts' vectors from the store, in input order, or None if one is missing or the cached width is
+    not the model's (embed_texts would then embed them again)."""
+    from embdash.hashing import text_hash
+
+    problems_before = len(store().problems)
+    vectors, found = store().load_vectors(model_key, [text_hash(text) for text in texts])
+    # A damaged file set aside now is said now: embed_texts, if it runs next, would not see it again.
+    for problem in store().problems[problems_before:]:
+        st.warning(plain(problem))
+    if not found.all() or (dim is not None and vectors.shape[1] != dim):
+        return None
+    return vectors
+
+
+def _remember(key: str, vectors: np.ndarray) -> None:
+    memory = _vectors_in_memory()
+    if len(memory) >= 8:
+        memory.pop(next(iter(memory)))
+    memory[key] = vectors
 
 
 def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.ndarray:
@@ -81,56 +151,111 @@ def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.
         st.warning(plain(problem))
     if result.n_computed:
         st.toast(f"Embedded {result.n_computed:,} new {what} in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
-    if len(memory) >= 8:
-        memory.pop(next(iter(memory)))
-    memory[key] = result.vectors
+    _remember(key, result.vectors)
     return result.vectors
 
 
 def _on_disk(kind: str, key: str, compute, params: dict) -> np.ndarray:
     """Load a derived array from the store, or compute and save it. A damaged file is said so, then recomputed."""
-    problems_before = len(store().problems)
-    cached = store().load_array(kind, key)
-    for problem in store().problems[problems_before:]:
-        st.warning(plain(problem))
+    return _stored_or_computed(kind, compute, lambda: store().load_array(kind, key),
+                               lambda array: store().save_array(kind, key, array, params))
+
+
+def _json_on_disk(kind: str, key: str, compute, params: dict, encode, decode):
+    """As _on_disk, for a small value kept as JSON (topic terms, metrics): encode/decode map it to JSON and back."""
+    return _stored_or_computed(kind, compute, lambda: store().load_json(kind, key, decode),
+                               lambda value: store().save_json(kind, key, encode(value), params))
+
+
+def _stored_or_computed(kind: str, compute, load, save):
+    cached = _stored(kind, load)
     if cached is not None:
         return cached
-    array = compute()
+    value = compute()
+    _saved(kind, save, value)
+    return value
+
+
+def _stored(kind: str, load):
+    """What load() finds in the store, or None; a damaged file is said so (the store sets it aside)."""
+    problems_before = len(store().problems)
+    cached = load()
+    for problem in store().problems[problems_before:]:
+        st.warning(plain(problem))
+    return cached
+
+
+def _saved(kind: str, save, value) -> None:
     try:
-        store().save_array(kind, key, array, params)
+        save(value)
     except Exception as error:  # a full disk must not cost the user the map
         st.warning(plain(f"Could not save the {kind} to the cache: {error}"))
-    return array
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _layout_2d(vectors_key: str, _vectors: np.ndarray, umap: UmapParams) -> np.ndarray:
-    key = params_key("layout-2d", vectors_key, asdict(umap))
-    return _on_disk("layout-2d", key, lambda: maps.layout_2d(_vectors, umap), asdict(umap))
+def _projections(vectors_key: str, _vectors: np.ndarray, umap: UmapParams, space_umap: UmapParams, dims: int):
+    """The 2-D layout and the k-d clustering space (`space_umap` is maps.clustering_umap_params(...)), each
+    from the store when it is there; the missing ones computed together (one neighbour search, two cores)."""
+    wanted = {
+        "layout-2d": (params_key("layout-2d", vectors_key, asdict(umap)), 2, umap, asdict(umap)),
+        "cluster-space": (
+            params_key("cluster-space", vectors_key, asdict(space_umap), dims), dims, space_umap,
+            {**asdict(space_umap), "dims": dims},
+        ),
+    }
+    arrays = {kind: _stored(kind, lambda key=key, kind=kind: store().load_array(kind, key)) for kind, (key, *_) in wanted.items()}
+    missing = [kind for kind, array in arrays.items() if array is None]
+    if missing:
+        computed = _with_umap(reduce.project_together, _vectors, [wanted[kind][1:3] for kind in missing])
+        for kind, array in zip(missing, computed):
+            arrays[kind] = array
+            key, _, _, params = wanted[kind]
+            _saved(kind, lambda value, kind=kind, key=key, params=params: store().save_array(kind, key, value, params), array)
+    return arrays["layout-2d"], arrays["cluster-space"]
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _cluster_space(vectors_key: str, _vectors: np.ndarray, space_umap: UmapParams, dims: int) -> np.ndarray:
-    """The k-d projection clustering runs on; `space_umap` is maps.clustering_umap_params(...)."""
-    key = params_key("cluster-space", vectors_key, asdict(space_umap), dims)
-    return _on_disk(
-        "cluster-space", key, lambda: reduce.project(_vectors, dims, space_umap), {**asdict(space_umap), "dims": dims}
-    )
+def _with_umap(project, *args):
+    # The numba cache is switched on here, before the first UMAP call, not at start: importing umap costs
+    # seconds, which a restarted server showing a stored map should not pay.
+    numba_cache()
+    return project(*args)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _labels(space_key: str, _points: np.ndarray, params: ClusterParams) -> np.ndarray:
-    return clustering.cluster(_points, params)
+    # space_key names the points (vectors, UMAP parameters, dimensions); with params it names the labels.
+    key = params_key("labels", space_key, asdict(params))
+    return _on_disk("labels", key, lambda: clustering.cluster(_points, params), asdict(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _topics(corpus_key: str, _texts: list[str], labels_key: str, _labels: np.ndarray, params: TopicParams) -> dict:
-    return topics.topic_terms(_texts, _labels, params)
+    key = params_key("topics", corpus_key, labels_key, asdict(params))
+    return _json_on_disk("topics", key, lambda: topics.topic_terms(_texts, _labels, params), asdict(params),
+                         encode=topic_terms_to_json, decode=topic_terms_from_json)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _metrics(coords_key: str, _vectors, _coords, labels_key: str, _points, _labels) -> maps.MapMetrics:
-    return maps.measure(_vectors, _coords, _points, _labels)
+    # coords_key names the vectors and the 2-D layout; labels_key the clustering space and the labels.
+    key = params_key("metrics", coords_key, labels_key)
+    return _json_on_disk("metrics", key, lambda: maps.measure(_vectors, _coords, _points, _labels), {},
+                         encode=metrics_to_json, decode=lambda value: maps.MapMetrics(**value))
+
+
+def topic_terms_to_json(terms: topics.TopicTerms) -> list:
+    # A list of pairs, not an object: JSON object keys would turn the cluster ids into strings.
+    return [[int(cluster), [[str(term), float(score)] for term, score in ranked]] for cluster, ranked in terms.items()]
+
+
+def topic_terms_from_json(value: list) -> topics.TopicTerms:
+    return {int(cluster): [(str(term), float(score)) for term, score in ranked] for cluster, ranked in value}
+
+
+def metrics_to_json(metrics: maps.MapMetrics) -> dict:
+    # numpy scalars are not JSON: plain ints and floats (repr round-trips a float exactly; NaN is kept).
+    plain_number = lambda v: None if v is None else int(v) if isinstance(v, (int, np.integer)) else float(v)  # noqa: E731
+    return {name: plain_number(value) for name, value in asdict(metrics).items()}
 
 
 def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: MapParams) -> maps.MapResult:
@@ -142,10 +267,8 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
     space_key = params_key(vectors_key, asdict(space_umap), params.cluster.cluster_dims)
     labels_key = params_key(space_key, asdict(params.cluster))
     with st.status("Building the map…", expanded=False) as status:
-        status.update(label="Projecting to 2-D (UMAP)…")
-        coords = _layout_2d(vectors_key, vectors, umap)
-        status.update(label=f"Projecting to {params.cluster.cluster_dims}-D for clustering (UMAP)…")
-        points = _cluster_space(vectors_key, vectors, space_umap, params.cluster.cluster_dims)
+        status.update(label=f"Projecting to 2-D for the map and {params.cluster.cluster_dims}-D for clustering (UMAP)…")
+        coords, points = _projections(vectors_key, vectors, umap, space_umap, params.cluster.cluster_dims)
         status.update(label="Clustering (HDBSCAN)…")
         labels = _labels(space_key, points, params.cluster)
         status.update(label="Labelling topics (c-TF-IDF)…")
@@ -158,7 +281,8 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
 
 @st.cache_resource(show_spinner=False)
 def numba_cache() -> int:
-    """Keep UMAP's compiled code on disk: a restarted server skips the ~25 s first-call compile."""
+    """Keep UMAP's compiled code on disk: a restarted server skips the ~25 s first-call compile.
+    Call it just before computing a UMAP projection (it imports umap, which takes seconds)."""
     return reduce.enable_numba_cache(data_dir() / "numba-cache")
 
 
@@ -376,19 +500,23 @@ def word_layout(model_id: str, words: tuple[str, ...], method: str, seed: int, _
     """The words' 2-D layout and its trustworthiness (embdash.wordmap.layout), keyed by model and words."""
     from embdash import wordmap
 
+    if method == "umap":
+        numba_cache()
     return wordmap.layout(_vectors, method, seed)
 
 
+@st.cache_resource(show_spinner="Loading the model (PyTorch)…", max_entries=2)
+def pytorch_embedder(model_id: str):
+    """The model on PyTorch, even where an ONNX export embeds the corpus: only PyTorch opens its layers."""
+    return load_embedder(model_id, backend="torch")
+
+
 @st.cache_data(show_spinner="Running the sentence through the model…", max_entries=32)
-def _layer_view(model_id: str, corpus_key: str, sentence: str, _corpus: Corpus):
+def layer_view(model_id: str, sentence: str):
+    """Every stage of one sentence inside a PyTorch transformer (embdash.anatomy.LayerView)."""
     from embdash import anatomy
 
-    return anatomy.layer_view(embedder(model_id, _corpus), sentence)
-
-
-def layer_view(model_id: str, corpus: Corpus, sentence: str):
-    """Every stage of one sentence inside a PyTorch transformer (embdash.anatomy.LayerView)."""
-    return _layer_view(model_id, corpus.key, sentence, corpus)
+    return anatomy.layer_view(pytorch_embedder(model_id), sentence)
 
 
 @st.cache_data(show_spinner="Measuring how rankings change with fewer dimensions…", max_entries=16)

@@ -1,0 +1,69 @@
+"""The Map page after a server restart: every stage comes from the store, nothing is recomputed (issue 7)."""
+
+import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import embdash.cluster
+import embdash.maps
+import embdash.reduce
+import embdash.topics
+from embdash.corpus import make_corpus
+from embdash.store import Store
+from tests.conftest import REPO
+
+APP = REPO / "streamlit_app.py"
+TIMEOUT = 300
+TOPICS = {
+    "rivers": "The {} river flooded the valley and the boats stayed moored by the old bridge.",
+    "music": "The band played a loud {} concert and the drummer broke two sticks.",
+    "health": "The clinic gave the {} vaccine to every nurse before the fever season.",
+}
+
+
+def stored_corpus():
+    rows = [(template.format(word), topic) for topic, template in TOPICS.items()
+            for word in ("northern", "quiet", "famous", "long", "small", "old", "new", "green", "cold", "wide")]
+    corpus = make_corpus(pd.DataFrame(rows, columns=["text", "topic_written"]), "text", "warm.csv")
+    Store.default().save_corpus(corpus)
+    return corpus
+
+
+def shown(at: AppTest) -> tuple:
+    """What the page shows of the map: its metrics and its cluster table."""
+    assert not at.exception
+    metrics = tuple((m.label, m.value) for m in at.metric)
+    clusters = next(df.value for df in at.dataframe if "top terms" in df.value.columns)
+    return metrics, clusters[["cluster", "topic", "size", "top terms"]].to_dict("records")
+
+
+def test_the_map_page_after_a_restart_recomputes_nothing(monkeypatch):
+    corpus = stored_corpus()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["corpus"] = corpus.key
+    at.query_params["umap.n_neighbors"] = "5"
+    at.query_params["cluster.min_cluster_size"] = "3"
+    at.run()
+    before = shown(at)
+    assert int(dict(before[0])["Clusters"]) >= 2  # a map worth caching: clusters with topic terms
+
+    calls = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    for module, name in [(embdash.reduce, "project"), (embdash.cluster, "cluster"),
+                         (embdash.topics, "topic_terms"), (embdash.maps, "measure")]:
+        monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
+    # A restart: every in-memory cache is gone, and cache.store() is a new Store on the same folder.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    at.run()
+    assert shown(at) == before
+    assert calls == {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
+    assert not at.warning
