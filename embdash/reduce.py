@@ -44,7 +44,8 @@ MAX_FIT_POINTS: int | None = None
 #: pair; from here on the projections of one map share their neighbours.
 APPROXIMATE_FROM = 4_096
 #: Layout epochs from APPROXIMATE_FROM points on. UMAP itself runs 500 up to 10,000 points and 200 above;
-#: on 10,000 documents 200 epochs cost 0.005 trustworthiness and took a third of the time (docs/performance.md).
+#: on 10,000 documents 200 epochs moved the clusters about as much as another seed does (adjusted Rand
+#: index 0.76 against 500 epochs; 0.80 between two seeds) in 40% of the time.
 LARGE_EPOCHS = 200
 
 
@@ -144,8 +145,9 @@ def _reducer(n_points: int, n_components: int, params: UmapParams, neighbours: N
         # Copies: UMAP marks disconnected neighbours in these arrays in place, and two fits may run at once.
         large = {
             "n_epochs": LARGE_EPOCHS,
-            # The same spectral layout as the default "spectral", from a solver started by a truncated SVD: 2-3x sooner.
-            "init": "tswspectral",
+            # Start from the data's first principal components rather than the graph's spectral layout: on
+            # 10,000 documents, trustworthiness 0.757 against 0.726, and a second sooner (docs/performance.md).
+            "init": "pca",
         }
         if neighbours is not None:  # None when fitting a sample: UMAP.transform needs UMAP's own search index
             large["precomputed_knn"] = (neighbours.indices.copy(), neighbours.distances.copy())
