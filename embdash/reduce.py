@@ -140,9 +140,6 @@ def _reducer(n_points: int, n_components: int, params: UmapParams, neighbours: N
 
     large = {}
     if n_points >= APPROXIMATE_FROM:
-        # The neighbours are always searched outside UMAP, so that a projection is the same whether or
-        # not another one shared them (UMAP's own search would draw from its random state first).
-        # Copies: UMAP marks disconnected neighbours in these arrays in place, and two fits may run at once.
         large = {
             "n_epochs": LARGE_EPOCHS,
             # Start from the data's first principal components rather than the graph's spectral layout: on
@@ -150,6 +147,7 @@ def _reducer(n_points: int, n_components: int, params: UmapParams, neighbours: N
             "init": "pca",
         }
         if neighbours is not None:  # None when fitting a sample: UMAP.transform needs UMAP's own search index
+            # Copies: UMAP marks disconnected neighbours in these arrays in place, and two fits may run at once.
             large["precomputed_knn"] = (neighbours.indices.copy(), neighbours.distances.copy())
     return umap.UMAP(
         n_components=n_components,
@@ -164,6 +162,8 @@ def _reducer(n_points: int, n_components: int, params: UmapParams, neighbours: N
 
 def _umap(vectors: np.ndarray, n_components: int, params: UmapParams, neighbours: Neighbours | None = None) -> np.ndarray:
     if neighbours is None:
+        # Searched here, not inside UMAP, so a projection is the same whether or not it shared the search
+        # (UMAP's own search would first draw from its random state, changing every later draw).
         neighbours = nearest_neighbours(vectors, params)
     reducer = _reducer(len(vectors), n_components, params, neighbours)
     with warnings.catch_warnings():

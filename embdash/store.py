@@ -410,7 +410,7 @@ class Store:
             "library_versions": library_versions(),
             "value": value,
         }
-        _write_bytes_atomically(json.dumps(document, sort_keys=True).encode("utf-8"), path)
+        _write_atomically(path, lambda file: file.write(json.dumps(document, sort_keys=True).encode("utf-8")))
         return path
 
     def load_json(self, kind: str, key: str, decode=lambda value: value):
@@ -609,14 +609,19 @@ def _frame_to_table(frame) -> pa.Table:
 
 
 def _write_table_atomically(table: pa.Table, path: Path, **write_options) -> None:
-    """Temp file in the same folder, fsync, os.replace: readers see the old file or the new, never half."""
+    _write_atomically(path, lambda file: pq.write_table(table, file, **write_options))
+
+
+def _write_atomically(path: Path, write) -> None:
+    """Temp file in the same folder, write(file), fsync, os.replace: readers see the old file or the new,
+    never half. Raises CacheError when the disk refuses."""
     folder = path.parent
     tmp_name = None
     try:
         folder.mkdir(parents=True, exist_ok=True)  # the cache folder may have been deleted meanwhile
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".tmp", delete=False) as tmp:
             tmp_name = tmp.name
-            pq.write_table(table, tmp, **write_options)
+            write(tmp)
             tmp.flush()
             os.fsync(tmp.fileno())
         os.replace(tmp_name, path)
@@ -660,24 +665,3 @@ def _disk_message(exc: OSError, folder: Path) -> str:
     else:
         reason = exc.strerror or str(exc)
     return f"Could not write to the data folder {folder} ({reason})."
-
-
-def _write_bytes_atomically(data: bytes, path: Path) -> None:
-    """As _write_table_atomically, for a small file of bytes (a JSON artefact)."""
-    folder = path.parent
-    tmp_name = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".tmp", delete=False) as tmp:
-            tmp_name = tmp.name
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_folder(folder)
-    except OSError as exc:
-        raise CacheError(_disk_message(exc, folder)) from exc
-    finally:
-        if tmp_name is not None:
-            _remove_quietly(Path(tmp_name))

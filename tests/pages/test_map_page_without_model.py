@@ -15,6 +15,7 @@ from embdash.models import DEFAULT_MODEL_ID, expected_cache_key
 from embdash.store import Store
 from embdash.ui import cache
 from tests.conftest import REPO
+from tests.pages.test_warm_map_page import shown
 
 APP = REPO / "streamlit_app.py"
 TIMEOUT = 300  # the first UMAP call in a process compiles numba code
@@ -44,14 +45,6 @@ def map_page(corpus) -> AppTest:
     at.query_params["umap.n_neighbors"] = "5"
     at.query_params["cluster.min_cluster_size"] = "3"
     return at
-
-
-def shown(at: AppTest) -> tuple:
-    """What the page shows of the map: its metrics and its cluster table."""
-    assert not at.exception
-    metrics = tuple((m.label, m.value) for m in at.metric)
-    clusters = next(df.value for df in at.dataframe if "top terms" in df.value.columns)
-    return metrics, clusters[["cluster", "topic", "size", "top terms"]].to_dict("records")
 
 
 def restart() -> None:
