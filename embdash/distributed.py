@@ -408,6 +408,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _import_ray():
+    # Ray Data's progress bars would otherwise replace builtins.print for the rest of the process, and numba
+    # cannot compile code that prints through a Python function (UMAP after a Ray run failed to compile).
+    os.environ.setdefault("RAY_TQDM_PATCH_PRINT", "0")
     try:
         import ray
         import ray.data  # noqa: F401

@@ -198,3 +198,13 @@ def test_cli_embed_on_ray_writes_what_the_local_engine_writes(corpus, tmp_path, 
     key = load_embedder(MODEL).cache_key
     ray_cache = cache_contents(Store(tmp_path / "ray"), key)
     assert ray_cache and ray_cache == cache_contents(Store(tmp_path / "local"), key)
+
+
+def test_a_ray_run_leaves_print_alone(local_ray, corpus, tmp_path):
+    # Ray Data's progress bars used to swap builtins.print for a Python function for good; numba code
+    # compiled later in the process (UMAP's neighbour search) then failed to type `print`.
+    import builtins
+    import types
+
+    embed_with_ray(corpus, MODEL, Store(tmp_path))
+    assert isinstance(builtins.print, types.BuiltinFunctionType)
