@@ -18,3 +18,15 @@ def private_data_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("embdash-data")
     os.environ["EMBDASH_DATA_DIR"] = str(path)
     return path
+
+
+def map_page_by_link(corpus, timeout: float = 300):
+    """An AppTest of the dashboard opened by the corpus's link on the Map page, with map settings fit for a
+    few dozen documents; not run yet. The timeout covers the first UMAP call's numba compile."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=timeout)
+    at.query_params["corpus"] = corpus.key
+    at.query_params["umap.n_neighbors"] = "5"
+    at.query_params["cluster.min_cluster_size"] = "3"
+    return at

@@ -18,7 +18,7 @@ from embdash.corpus import make_corpus
 from embdash.errors import CorpusError, EmbdashError
 from embdash.store import Store, slugify
 from embdash.ui import links
-from tests.conftest import REPO
+from tests.conftest import REPO, map_page_by_link
 
 APP = REPO / "streamlit_app.py"
 TIMEOUT = 300
@@ -139,10 +139,7 @@ def test_user_text_is_never_rendered_as_markup():
     frame = pd.DataFrame({"text": rows, HOSTILE_TEXT: ["<b>x</b>"] * len(rows)})
     corpus = make_corpus(frame, "text", f"{HOSTILE_TEXT}.csv")
     Store.default().save_corpus(corpus)
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params["corpus"] = corpus.key
-    at.query_params["umap.n_neighbors"] = "5"
-    at.query_params["cluster.min_cluster_size"] = "3"
+    at = map_page_by_link(corpus)
     at.run()
     assert not at.exception
     assert at.session_state["corpus_key"] == corpus.key

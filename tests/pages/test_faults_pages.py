@@ -14,10 +14,8 @@ from embdash.config import data_dir
 from embdash.corpus import make_corpus
 from embdash.store import Store
 from embdash.ui import cache
-from tests.conftest import REPO
+from tests.conftest import map_page_by_link
 
-APP = REPO / "streamlit_app.py"
-TIMEOUT = 300
 
 TOPICS = {
     "sport": ["The striker scored twice in the {} final.", "Our goalkeeper saved a late {} penalty."],
@@ -38,10 +36,7 @@ def stored_corpus(tag: str):
 
 def opened(corpus) -> AppTest:
     """A session that opened the corpus by its link, on the Map page with settings fit for 30 documents."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params["corpus"] = corpus.key
-    at.query_params["umap.n_neighbors"] = "5"
-    at.query_params["cluster.min_cluster_size"] = "3"
+    at = map_page_by_link(corpus)
     at.run()
     assert not at.exception
     assert at.session_state["corpus_key"] == corpus.key

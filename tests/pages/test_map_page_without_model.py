@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 import embdash.reduce
 from embdash.corpus import make_corpus
@@ -14,11 +13,9 @@ from embdash.hashing import text_hash
 from embdash.models import DEFAULT_MODEL_ID, expected_cache_key
 from embdash.store import Store
 from embdash.ui import cache
-from tests.conftest import REPO
+from tests.conftest import map_page_by_link
 from tests.pages.test_warm_map_page import shown
 
-APP = REPO / "streamlit_app.py"
-TIMEOUT = 300  # the first UMAP call in a process compiles numba code
 TOPICS = {  # texts of their own: no other test has embedded them, so the first run must load the model
     "tides": "The {} tide left the fishing boats stranded on the mud below the harbour wall.",
     "chess": "The {} chess player sacrificed her queen and won the endgame with two pawns.",
@@ -37,14 +34,6 @@ def corpus_of(words: tuple[str, ...], extra: list[str]):
     corpus = make_corpus(pd.DataFrame(rows, columns=["text", "topic_written"]), "text", "lazy.csv")
     Store.default().save_corpus(corpus)
     return corpus
-
-
-def map_page(corpus) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params["corpus"] = corpus.key
-    at.query_params["umap.n_neighbors"] = "5"
-    at.query_params["cluster.min_cluster_size"] = "3"
-    return at
 
 
 def restart() -> None:
@@ -85,7 +74,7 @@ def projections(monkeypatch):
 def test_the_map_is_shown_again_without_loading_the_model(model_loads, projections):
     restart()
     corpus = corpus_of(FIRST_WORDS, [])
-    at = map_page(corpus)
+    at = map_page_by_link(corpus)
     at.run()
     assert len(model_loads) == 1  # nothing cached yet: the model embeds the corpus
     model_key = model_loads[0].cache_key
@@ -108,7 +97,7 @@ def test_the_map_is_shown_again_without_loading_the_model(model_loads, projectio
 
 def test_a_text_not_cached_yet_loads_the_model_and_embeds_it(model_loads):
     restart()
-    at = map_page(corpus_of(SECOND_WORDS, []))
+    at = map_page_by_link(corpus_of(SECOND_WORDS, []))
     at.run()  # embeds the corpus
     assert not at.exception
 
@@ -119,7 +108,7 @@ def test_a_text_not_cached_yet_loads_the_model_and_embeds_it(model_loads):
     _, found = store.load_vectors(expected_cache_key(DEFAULT_MODEL_ID), [text_hash(t) for t in corpus.texts])
     assert found.sum() == len(corpus) - 1  # only the new text is missing
 
-    at = map_page(corpus)
+    at = map_page_by_link(corpus)
     at.run()
     assert not at.exception
     assert len(model_loads) == loads_before + 1

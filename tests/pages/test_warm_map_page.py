@@ -10,10 +10,8 @@ import embdash.reduce
 import embdash.topics
 from embdash.corpus import make_corpus
 from embdash.store import Store
-from tests.conftest import REPO
+from tests.conftest import map_page_by_link
 
-APP = REPO / "streamlit_app.py"
-TIMEOUT = 300
 TOPICS = {
     "rivers": "The {} river flooded the valley and the boats stayed moored by the old bridge.",
     "music": "The band played a loud {} concert and the drummer broke two sticks.",
@@ -39,10 +37,7 @@ def shown(at: AppTest) -> tuple:
 
 def test_the_map_page_after_a_restart_recomputes_nothing(monkeypatch):
     corpus = stored_corpus()
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.query_params["corpus"] = corpus.key
-    at.query_params["umap.n_neighbors"] = "5"
-    at.query_params["cluster.min_cluster_size"] = "3"
+    at = map_page_by_link(corpus)
     at.run()
     before = shown(at)
     assert int(dict(before[0])["Clusters"]) >= 2  # a map worth caching: clusters with topic terms
