@@ -38,19 +38,23 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-CHILD = r"""
-import json, resource, sys, time, hashlib
+# The start of both child scripts: the current resident memory of the child process.
+RSS = r"""
+import json, sys
 sys.path.insert(0, {repo!r})
-import numpy as np
-from embdash.embed import embed_texts
-from embdash.store import Store
-from embdash.models import ModelSpec
-
 def rss_mb():
     with open("/proc/self/status") as f:
         for line in f:
             if line.startswith("VmRSS"):
                 return int(line.split()[1]) / 1024
+"""
+
+CHILD = RSS + r"""
+import resource, time, hashlib
+import numpy as np
+from embdash.embed import embed_texts
+from embdash.store import Store
+from embdash.models import ModelSpec
 
 class HashEmbedder:
     spec = ModelSpec(id="bench-hash", name="hash", dim=384, size_mb=0, docs_per_second=0, licence="", languages="",
@@ -76,14 +80,7 @@ print(json.dumps({{"mode": mode, "dtype": str(result.vectors.dtype), "n": n, "rs
                   "n_cached": result.n_cached, "vectors_mb": result.vectors.nbytes / 1e6}}))
 """
 
-MODEL_CHILD = r"""
-import json, os, sys, tempfile
-sys.path.insert(0, {repo!r})
-def rss_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
+MODEL_CHILD = RSS + r"""
 from embdash.models import load_embedder
 backend = sys.argv[1]
 before = rss_mb()
