@@ -94,17 +94,20 @@ def project_together(vectors: np.ndarray, requests: Sequence[tuple[int, UmapPara
     vectors = _as_matrix(vectors)
     searched: dict[tuple, Neighbours | None] = {}
     for _, params in requests:
-        key = (params.n_neighbors, params.metric, params.seed)
-        if key not in searched:
-            searched[key] = nearest_neighbours(vectors, params)
+        if _search_key(params) not in searched:
+            searched[_search_key(params)] = nearest_neighbours(vectors, params)
     _release_gil_in_layout_epochs()
     workers = max(1, min(len(requests), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="umap") as pool:
         futures = [
-            pool.submit(project, vectors, k, params, neighbours=searched[(params.n_neighbors, params.metric, params.seed)])
-            for k, params in requests
+            pool.submit(project, vectors, k, params, neighbours=searched[_search_key(params)]) for k, params in requests
         ]
         return [future.result() for future in futures]
+
+
+def _search_key(params: UmapParams) -> tuple:
+    # What the nearest-neighbour search depends on, besides the vectors.
+    return params.n_neighbors, params.metric, params.seed
 
 
 def nearest_neighbours(vectors: np.ndarray, params: UmapParams) -> Neighbours | None:
