@@ -1,8 +1,8 @@
 """embdash: the router and the shared frame. Pages live in pages/; the library in embdash/."""
 
-import embdash  # noqa: F401  (sets HF_HUB_OFFLINE before any model library loads)
 import streamlit as st
 
+import embdash  # noqa: F401  (sets HF_HUB_OFFLINE before any model library loads)
 from embdash.ui import widgets
 
 st.set_page_config(page_title="embdash", page_icon=":material/scatter_plot:", layout="wide")

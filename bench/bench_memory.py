@@ -52,9 +52,9 @@ def rss_mb():
 CHILD = RSS + r"""
 import resource, time, hashlib
 import numpy as np
-from embdash.embed import embed_texts
-from embdash.store import Store
-from embdash.models import ModelSpec
+from embdash.models.embed import embed_texts
+from embdash.io.store import Store
+from embdash.models.catalogue import ModelSpec
 
 class HashEmbedder:
     spec = ModelSpec(id="bench-hash", name="hash", dim=384, size_mb=0, docs_per_second=0, licence="", languages="",
@@ -81,7 +81,7 @@ print(json.dumps({{"mode": mode, "dtype": str(result.vectors.dtype), "n": n, "rs
 """
 
 MODEL_CHILD = RSS + r"""
-from embdash.models import load_embedder
+from embdash.models.catalogue import load_embedder
 backend = sys.argv[1]
 before = rss_mb()
 e = load_embedder("all-MiniLM-L6-v2", backend=backend)
@@ -114,7 +114,8 @@ def float16_effect(n_docs: int = 5_000, n_queries: int = 500, k: int = 10) -> di
 
     sys.path.insert(0, str(REPO / "bench"))
     from bench_embed import build_corpus
-    from embdash.models import load_embedder
+
+    from embdash.models.catalogue import load_embedder
 
     texts, _ = build_corpus(n_docs)
     vectors = load_embedder("all-MiniLM-L6-v2", backend="torch").embed(texts)
@@ -153,7 +154,7 @@ def main() -> None:
     half_store = store_run(code, args.n, "float16")
     models = half = None
     if not args.stores_only:
-        from embdash.models import export_onnx_model
+        from embdash.models.catalogue import export_onnx_model
 
         export_onnx_model("all-MiniLM-L6-v2", n_sample=32)
         model_code = MODEL_CHILD.format(repo=str(REPO))

@@ -1,7 +1,7 @@
 """Benchmark: the ONNX int8 path against plain SentenceTransformer.encode, same model, same texts, one run.
 
   (a) SentenceTransformer.encode(texts, normalize_embeddings=True) (its default batch size, 32) of the bundled model folder;
-  (b) embdash's ONNX int8 export of the same model (embdash.models.export_onnx_model), its embed(texts).
+  (b) embdash's ONNX int8 export of the same model (embdash.models.catalogue.export_onnx_model), its embed(texts).
 Rounds alternate a, b, a, b ... so drift and the other jobs on the shared machine hit both sides;
 the ratio is total time of (a) over total time of (b). Agreement: cosine of each text's two vectors.
 Target (issue 7): ratio >= 2, mean cosine >= 0.99.
@@ -44,8 +44,9 @@ def main() -> None:
         os.environ["EMBDASH_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-onnx-")
 
     from bench_embed import build_corpus
-    from embdash.backends.onnx_export import compare_vectors
-    from embdash.models import export_onnx_model, load_embedder
+
+    from embdash.models.backends.onnx_export import compare_vectors
+    from embdash.models.catalogue import export_onnx_model, load_embedder
 
     texts, source = build_corpus(args.n)
     t = time.perf_counter()

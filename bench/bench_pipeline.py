@@ -40,11 +40,11 @@ MODEL = "all-MiniLM-L6-v2"
 
 
 def embdash_cold(texts, embedder, root: Path) -> dict:
-    from embdash import maps
-    from embdash.embed import embed_texts, vectors_key
     from embdash.hashing import params_key
-    from embdash.params import MapParams
-    from embdash.store import Store
+    from embdash.io.store import Store
+    from embdash.models.embed import embed_texts, vectors_key
+    from embdash.pipeline import maps
+    from embdash.pipeline.params import MapParams
 
     store = Store(root)
     params = MapParams()
@@ -68,12 +68,12 @@ def embdash_cold(texts, embedder, root: Path) -> dict:
 def embdash_warm(texts, embedder, root: Path) -> dict:
     import pandas as pd
 
-    from embdash import cluster as clustering
-    from embdash import maps, topics
-    from embdash.embed import embed_texts, vectors_key
     from embdash.hashing import params_key
-    from embdash.params import MapParams
-    from embdash.store import Store
+    from embdash.io.store import Store
+    from embdash.models.embed import embed_texts, vectors_key
+    from embdash.pipeline import cluster as clustering
+    from embdash.pipeline import maps, topics
+    from embdash.pipeline.params import MapParams
 
     params = MapParams()
     stages = {}
@@ -118,8 +118,9 @@ def main() -> None:
     os.environ["EMBDASH_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-pipeline-")
 
     from bench_embed import build_corpus
-    from embdash import reduce
-    from embdash.models import export_onnx_model, load_embedder
+
+    from embdash.models.catalogue import export_onnx_model, load_embedder
+    from embdash.pipeline import reduce
 
     texts, source = build_corpus(args.n)
     t = time.perf_counter()

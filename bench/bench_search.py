@@ -30,7 +30,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from embdash import ann, search  # noqa: E402
+from embdash.tasks import (
+    ann,  # noqa: E402
+    search,  # noqa: E402
+)
 
 RESULTS_DIR = REPO / "bench" / "results"
 DOC = REPO / "docs" / "benchmarks.md"

@@ -44,8 +44,8 @@ def main() -> None:
     parser.add_argument("--vectors", type=Path, default=None)
     args = parser.parse_args()
 
-    from embdash.params import UmapParams
-    from embdash.reduce import project, trustworthiness, warm_up
+    from embdash.pipeline.params import UmapParams
+    from embdash.pipeline.reduce import project, trustworthiness, warm_up
 
     vectors = np.load(args.vectors) if args.vectors else topic_vectors(args.n)
     source = str(args.vectors) if args.vectors else "synthetic: 60 topics x 5 sub-topics, 384-d, Gaussian noise"

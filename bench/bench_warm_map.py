@@ -78,9 +78,10 @@ class StageTimes:
 
 def instrument() -> StageTimes:
     """Wrap what the Map page calls (module attributes: the page looks them up at call time)."""
-    from embdash import charts, maps, reduce, topics
-    from embdash import cluster as clustering
-    from embdash.store import Store
+    from embdash.io.store import Store
+    from embdash.pipeline import cluster as clustering
+    from embdash.pipeline import maps, reduce, topics
+    from embdash.render import charts
     from embdash.ui import cache, state, views, widgets
 
     times = StageTimes()
@@ -147,13 +148,13 @@ def stand_in_vectors(texts: list[str], dim: int = 384):
 
 def cold(n: int, real_model: bool) -> dict:
     import pandas as pd
-
     from bench_embed import build_corpus
-    from embdash.corpus import make_corpus
-    from embdash.embed import embed_texts
+
     from embdash.hashing import text_hash
-    from embdash.models import expected_cache_key, load_embedder
-    from embdash.store import Store
+    from embdash.io.corpus import make_corpus
+    from embdash.io.store import Store
+    from embdash.models.catalogue import expected_cache_key, load_embedder
+    from embdash.models.embed import embed_texts
 
     texts, source = build_corpus(n)
     frame = pd.DataFrame({"text": texts, "length": [len(t.split()) for t in texts]})

@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from embdash import word_benchmarks as wb  # noqa: E402
-from embdash import words  # noqa: E402
-from embdash.models import load_embedder  # noqa: E402
-from embdash.store import Store  # noqa: E402
+from embdash.io.store import Store  # noqa: E402
+from embdash.learn import word_benchmarks as wb  # noqa: E402
+from embdash.learn import words  # noqa: E402
+from embdash.models.catalogue import load_embedder  # noqa: E402
 
 RUNS = [("glove-6b-50d", 30_000), ("glove-6b-50d", 50_000), ("glove-6b-50d", 100_000),
         ("all-MiniLM-L6-v2", 10_000), ("all-MiniLM-L6-v2", 50_000)]

@@ -6,7 +6,7 @@ Each model runs in its own fresh process, so "cold load" includes importing its 
 for sentence-transformers models) and "warm load" is a second load in the same process. Speed:
 1,000 short sentences (SICK sentences from the shared eval data when present, else generated ones),
 embedded in one call (the embedder batches by 64), after one warm-up batch. Results are printed as a
-Markdown table and written to bench/models_speed.json; copy the figures into embdash/models.py
+Markdown table and written to bench/models_speed.json; copy the figures into embdash/models/catalogue.py
 (docs_per_second, load_seconds) and docs/models.md.
 """
 
@@ -44,7 +44,7 @@ def sentences(n: int) -> list[str]:
 
 def measure_one(model_id: str, n_texts: int) -> dict:
     """Runs inside the child process."""
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     texts = sentences(n_texts)
     started = time.perf_counter()
@@ -71,7 +71,7 @@ def main() -> int:
         print(json.dumps(measure_one(args.child, args.texts)))
         return 0
 
-    from embdash.models import CATALOGUE
+    from embdash.models.catalogue import CATALOGUE
 
     ids = [m for m in args.models.split(",") if m] or [spec.id for spec in CATALOGUE]
     rows = []

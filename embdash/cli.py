@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from embdash.distributed import add_engine_arguments
 from embdash.errors import EmbdashError
-from embdash.models import CATALOGUE, DEFAULT_MODEL_ID
+from embdash.models.catalogue import CATALOGUE, DEFAULT_MODEL_ID
+from embdash.models.distributed import add_engine_arguments
 
 USAGE_ERROR = 2
 
@@ -122,7 +122,7 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_param_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per map parameter, with the same defaults and help text as the dashboard."""
-    from embdash.params import MapParams
+    from embdash.pipeline.params import MapParams
 
     for group in fields(MapParams):
         for f in fields(group.default_factory):
@@ -137,7 +137,7 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def params_from(args) -> "MapParams":
-    from embdash.params import MapParams
+    from embdash.pipeline.params import MapParams
 
     groups = {}
     for group in fields(MapParams):
@@ -167,10 +167,10 @@ def run_models(args) -> int:
 
 def embedded_corpus(args):
     """Load the input and embed it with the cache, reporting progress on stderr."""
-    from embdash.corpus import load_corpus
-    from embdash.embed import embed_corpus
-    from embdash.models import get_spec, load_embedder
-    from embdash.store import Store
+    from embdash.io.corpus import load_corpus
+    from embdash.io.store import Store
+    from embdash.models.catalogue import get_spec, load_embedder
+    from embdash.models.embed import embed_corpus
 
     get_spec(args.model)  # an unknown model fails before the input is read
     corpus = load_corpus(args.input, text_column=args.text_column)
@@ -182,7 +182,7 @@ def embedded_corpus(args):
     store = Store.default()
     progress = None if args.quiet else progress_printer()
     if getattr(args, "engine", "local") == "ray":
-        from embdash.distributed import embed_with_ray
+        from embdash.models.distributed import embed_with_ray
 
         say(f"embedding on Ray ({args.ray_address or 'a local Ray with this machine’s cores'})…")
         result = embed_with_ray(corpus, args.model, store, progress=progress, address=args.ray_address, embedder=embedder)
@@ -217,8 +217,8 @@ def run_embed(args) -> int:
 
 
 def run_map(args) -> int:
-    from embdash import maps, reduce
     from embdash.config import data_dir
+    from embdash.pipeline import maps, reduce
 
     params = params_from(args)
     reduce.enable_numba_cache(data_dir() / "numba-cache")
@@ -241,9 +241,9 @@ def run_map(args) -> int:
 
 
 def run_search(args) -> int:
-    from embdash import ann, search
     from embdash.config import data_dir
-    from embdash.embed import vectors_key
+    from embdash.models.embed import vectors_key
+    from embdash.tasks import ann, search
 
     if args.k < 1:
         raise EmbdashError(f"--k must be at least 1, got {args.k}.")
@@ -291,12 +291,13 @@ def write_parquet(frame: pd.DataFrame, out: Path, provenance: dict) -> None:
 
 
 def run_compare(args) -> int:
-    from embdash import compare, maps, reduce
     from embdash.config import data_dir
-    from embdash.corpus import load_corpus
-    from embdash.embed import embed_corpus
-    from embdash.models import get_spec, load_embedder
-    from embdash.store import Store
+    from embdash.io.corpus import load_corpus
+    from embdash.io.store import Store
+    from embdash.models.catalogue import get_spec, load_embedder
+    from embdash.models.embed import embed_corpus
+    from embdash.pipeline import maps, reduce
+    from embdash.tasks import compare
 
     model_ids = compare.check_model_ids(args.models.split(","))
     for model_id in model_ids:  # an unknown model fails before anything is read
@@ -344,7 +345,7 @@ def run_compare(args) -> int:
 
 
 def run_inspect(args) -> int:
-    from embdash.corpus import make_corpus, quality_report, read_table
+    from embdash.io.corpus import make_corpus, quality_report, read_table
 
     frame, report = read_table(args.input, args.input.name, max_bytes=int(args.max_mb * 1024 * 1024))
     text_column = args.text_column or report.text_column_guess
@@ -361,8 +362,8 @@ def run_inspect(args) -> int:
 
 
 def run_analogy(args) -> int:
-    from embdash import words
-    from embdash.store import Store
+    from embdash.io.store import Store
+    from embdash.learn import words
 
     for line in words.analogy_lines(args.a, args.b, args.c, args.model, args.top, store=Store.default()):
         print(line)

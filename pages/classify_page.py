@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash import classify
-from embdash.classify import ClassifyParams, Examples
 from embdash.hashing import params_key
+from embdash.tasks import classify
+from embdash.tasks.classify import ClassifyParams, Examples
 from embdash.ui import cache, links, state, views, widgets
 from embdash.ui.text import plain
 

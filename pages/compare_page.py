@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from embdash import compare
-from embdash.models import get_spec
-from embdash.params import help_of
+from embdash.models.catalogue import get_spec
+from embdash.pipeline.params import help_of
+from embdash.tasks import compare
 from embdash.ui import cache, compare_views, links, state, widgets
 from embdash.ui.text import plain
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from embdash.corpus import make_corpus, read_table
 from embdash.errors import EmbdashError
+from embdash.io.corpus import make_corpus, read_table
 from embdash.ui import cache, state, views, widgets
 
 st.title("Your corpus")

@@ -4,9 +4,9 @@ beside the classic word benchmarks."""
 import pandas as pd
 import streamlit as st
 
-from embdash import word_benchmarks, words
 from embdash.errors import EmbdashError
-from embdash.models import CATALOGUE, get_spec
+from embdash.learn import word_benchmarks, words
+from embdash.models.catalogue import CATALOGUE, get_spec
 from embdash.ui import cache, learn, widgets
 from embdash.ui.text import plain
 

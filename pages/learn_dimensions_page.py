@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from embdash import dimensions
 from embdash.hashing import params_key
-from embdash.ui import cache, learn, learn_b, state, widgets
+from embdash.learn import dimensions
+from embdash.render import learn_charts
+from embdash.ui import cache, learn, state, widgets
 from embdash.ui.text import plain
 
 st.title("Dimensions and models")
@@ -36,7 +37,7 @@ with widgets.shown_errors():
     table = cache.dimension_agreement(model_id, params_key(corpus.key, rows.tolist()), k, vectors)
 
 st.caption(plain(f"Measured on {len(rows):,} texts of {corpus.name} ({len(corpus):,} in all), embedded with {model_id}."))
-st.altair_chart(learn_b.agreement_chart(table, f"overlap@{k}"), width="stretch")
+st.altair_chart(learn_charts.agreement_chart(table, f"overlap@{k}"), width="stretch")
 st.markdown(plain(dimensions.summary(table, k)))
 wide = table.pivot(index="dimensions kept", columns="method", values=[f"overlap@{k}", "spearman"]).round(3)
 wide.columns = [f"{measure} ({method})" for measure, method in wide.columns]

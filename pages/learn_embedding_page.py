@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from embdash import words
-from embdash.models import get_spec
+from embdash.learn import words
+from embdash.models.catalogue import get_spec
 from embdash.ui import learn, widgets
 
 st.title("What an embedding is")

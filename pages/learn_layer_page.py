@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash import anatomy
-from embdash.models import DEFAULT_MODEL_ID, get_spec
-from embdash.ui import cache, learn, learn_b, state, widgets
+from embdash.learn import anatomy
+from embdash.models.catalogue import DEFAULT_MODEL_ID, get_spec
+from embdash.render import learn_charts
+from embdash.ui import cache, learn, state, widgets
 
 st.title("The embedding layer")
 st.markdown(
@@ -33,7 +34,7 @@ sentence = st.text_input(
     max_chars=anatomy.MAX_SENTENCE_CHARS,
 )
 n_dims = st.slider(
-    "Dimensions shown", 8, 128, learn_b.HEATMAP_DIMS, 8, key="layer.dims", bind="query-params",
+    "Dimensions shown", 8, 128, learn_charts.HEATMAP_DIMS, 8, key="layer.dims", bind="query-params",
     help="How many of each vector's first dimensions the pictures show (the model uses all of them).",
 )
 
@@ -53,14 +54,14 @@ st.markdown(
     "its vocabulary. Embedding a token is just reading its row: the same token id always gets the same row, "
     "whatever sentence it is in. Training has moved these rows so that tokens used alike have similar rows."
 )
-st.altair_chart(learn_b.heatmap(view.input_rows, view.tokens, "Input embedding rows", n_dims), width="stretch")
+st.altair_chart(learn_charts.heatmap(view.input_rows, view.tokens, "Input embedding rows", n_dims), width="stretch")
 if view.position_rows is not None:
     st.markdown(
         "A table lookup knows nothing of word order, so the model adds a second learned row for each **position** "
         "in the sentence (shown below). The same token at a different position thus enters the network slightly "
         "differently, and attention can tell 'dog bites man' from 'man bites dog'."
     )
-    st.altair_chart(learn_b.heatmap(view.position_rows, view.tokens, "Position embedding rows", n_dims), width="stretch")
+    st.altair_chart(learn_charts.heatmap(view.position_rows, view.tokens, "Position embedding rows", n_dims), width="stretch")
 else:
     st.markdown(
         "This architecture has no table of position rows; it encodes word order inside its attention layers instead."
@@ -71,7 +72,7 @@ st.markdown(
     "The transformer layers then let every token look at every other token. What comes out is one vector per "
     "token that now depends on its context. The cosine column compares each token's output with its input row."
 )
-st.altair_chart(learn_b.heatmap(view.outputs, view.tokens, "Contextual output vectors (last layer)", n_dims), width="stretch")
+st.altair_chart(learn_charts.heatmap(view.outputs, view.tokens, "Contextual output vectors (last layer)", n_dims), width="stretch")
 st.dataframe(
     pd.DataFrame(
         {"token": view.tokens, "cosine(input row, output)": anatomy.row_cosines(view.input_rows, view.outputs)}
@@ -85,7 +86,7 @@ st.markdown(
     "take their average), then scales it to length 1. This is exactly the vector the rest of the dashboard uses "
     "for this sentence."
 )
-st.altair_chart(learn_b.vector_strip(view.pooled, "Sentence vector", n_dims), width="stretch")
+st.altair_chart(learn_charts.vector_strip(view.pooled, "Sentence vector", n_dims), width="stretch")
 
 st.subheader("Same word, two contexts")
 st.markdown(
@@ -110,5 +111,5 @@ else:
     one.metric("Cosine of the input rows", f"{compared['input rows']:.3f}")
     two.metric("Cosine of the contextual outputs", f"{compared['contextual outputs']:.3f}")
     rows = np.stack([view_a.outputs[anatomy.token_position(view_a, token)], view_b.outputs[anatomy.token_position(view_b, token)]])
-    st.altair_chart(learn_b.heatmap(rows, ["first sentence", "second sentence"], "The token's output in each sentence", n_dims),
+    st.altair_chart(learn_charts.heatmap(rows, ["first sentence", "second sentence"], "The token's output in each sentence", n_dims),
                     width="stretch")

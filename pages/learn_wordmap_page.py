@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from embdash import wordmap
-from embdash.models import get_spec
-from embdash.ui import cache, learn, learn_b, state, widgets
+from embdash.learn import wordmap
+from embdash.models.catalogue import get_spec
+from embdash.render import learn_charts
+from embdash.ui import cache, learn, state, widgets
 from embdash.ui.text import plain
 
 st.title("Word map")
@@ -70,7 +71,7 @@ with widgets.shown_errors():
     result = cache.word_layout(model_id, tuple(table["word"]), method, seed, vectors)
 
 with picture:
-    st.altair_chart(learn_b.word_map_chart(table, result.coords), width="stretch")
+    st.altair_chart(learn_charts.word_map_chart(table, result.coords), width="stretch")
     metric_left, metric_right, metric_third = st.columns(3)
     metric_left.metric("Trustworthiness (2-D)", f"{result.trustworthiness:.3f}")
     metric_right.metric("Words on the map", len(table))

@@ -4,7 +4,8 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from embdash import bigmap, charts, maps
+from embdash.pipeline import maps
+from embdash.render import charts, webgl
 from embdash.ui import cache, links, state, views, widgets
 
 st.title("Map of the corpus")
@@ -29,11 +30,11 @@ color_by = st.selectbox(
     **links.bound("map.color_by"),
 )
 shown = views.filtered(frame, columns)
-if bigmap.use_webgl(len(shown)):
+if webgl.use_webgl(len(shown)):
     # Past a few tens of thousands of points Vega-Lite stutters: draw with WebGL instead.
     chart = None
-    hover = bigmap.hover_texts(shown[text_column].tolist(), {c: shown[c].tolist() for c in columns[:3]})
-    big = bigmap.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=shown[color_by].tolist(), colour_name=color_by)
+    hover = webgl.hover_texts(shown[text_column].tolist(), {c: shown[c].tolist() for c in columns[:3]})
+    big = webgl.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=shown[color_by].tolist(), colour_name=color_by)
     if big.note:
         st.caption(big.note)
     event = st.plotly_chart(
@@ -41,7 +42,7 @@ if bigmap.use_webgl(len(shown)):
     )
     st.caption(f"{len(big.rows):,} points drawn with WebGL. Drag to select with the lasso (box and zoom in the toolbar); "
                "scroll to zoom; double-click to reset.")
-    picked = bigmap.selected_rows(event)
+    picked = webgl.selected_rows(event)
 else:
     chart, n_shown = charts.map_chart(shown, color_by=color_by, tooltip_columns=columns, text_column=text_column)
     if n_shown < len(shown):

@@ -2,10 +2,16 @@
 
 import streamlit as st
 
-from embdash import rag
-from embdash.chunking import CHUNK_METHODS, ChunkParams, SentenceChunkParams, TokenChunkParams, model_token_offsets
-from embdash.params import help_of
-from embdash.search import embed_query
+from embdash.pipeline.params import help_of
+from embdash.tasks import rag
+from embdash.tasks.chunking import (
+    CHUNK_METHODS,
+    ChunkParams,
+    SentenceChunkParams,
+    TokenChunkParams,
+    model_token_offsets,
+)
+from embdash.tasks.search import embed_query
 from embdash.ui import cache, links, state, widgets
 
 st.title("Retrieve context for an LLM prompt")

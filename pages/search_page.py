@@ -3,9 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from embdash import charts, maps, search
-from embdash.keyword import overlap
-from embdash.params import MapParams
+from embdash.pipeline import maps
+from embdash.pipeline.params import MapParams
+from embdash.render import charts
+from embdash.tasks import search
+from embdash.tasks.bm25 import overlap
 from embdash.ui import cache, links, state, views, widgets
 
 st.title("Search the corpus")

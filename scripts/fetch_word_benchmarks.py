@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from embdash import word_benchmarks  # noqa: E402
 from embdash.errors import EmbdashError  # noqa: E402
+from embdash.learn import word_benchmarks  # noqa: E402
 
 
 def main() -> int:

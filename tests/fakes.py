@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from embdash.models import ModelSpec
+from embdash.models.catalogue import ModelSpec
 
 FAKE_SPEC = ModelSpec(
     id="fake-topics",

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from embdash import anatomy
+from embdash.learn import anatomy
 from tests.fakes import PlantedTopicsEmbedder
 
 
 @pytest.fixture(scope="module")
 def model():
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     return load_embedder("all-MiniLM-L6-v2")
 

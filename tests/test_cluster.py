@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from embdash import cluster as clustering
-from embdash import maps
-from embdash.params import ClusterParams, UmapParams
+from embdash.pipeline import cluster as clustering
+from embdash.pipeline import maps
+from embdash.pipeline.params import ClusterParams, UmapParams
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 

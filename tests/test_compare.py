@@ -9,9 +9,10 @@ import math
 import numpy as np
 import pytest
 
-from embdash import cluster, compare, search
-from embdash.compare import CompareError, CompareParams, ModelRun
-from embdash.params import ClusterParams
+from embdash.pipeline import cluster
+from embdash.pipeline.params import ClusterParams
+from embdash.tasks import compare, search
+from embdash.tasks.compare import CompareError, CompareParams, ModelRun
 from tests.fakes import FAKE_SPEC, PlantedTopicsEmbedder, planted_texts
 
 
@@ -197,7 +198,7 @@ def test_likely_label_column():
 
 
 def test_cost_uses_the_catalogue_when_the_load_was_not_measured():
-    from embdash.models import get_spec
+    from embdash.models.catalogue import get_spec
 
     spec = get_spec("paraphrase-MiniLM-L3-v2")
     vectors = np.zeros((10, 384), np.float32)
@@ -210,8 +211,8 @@ def test_cost_uses_the_catalogue_when_the_load_was_not_measured():
 def test_real_model_against_itself_and_the_sample_labels():
     """The default model on part of the sample corpus: itself agrees exactly; it separates the written
     categories far above chance."""
-    from embdash.corpus import load_corpus, sample_corpus_path
-    from embdash.models import load_embedder
+    from embdash.io.corpus import load_corpus, sample_corpus_path
+    from embdash.models.catalogue import load_embedder
 
     corpus = load_corpus(sample_corpus_path(), text_column="text")
     texts, labels = corpus.texts[:120], corpus.frame["category"].to_numpy()[:120]

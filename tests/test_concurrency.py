@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from embdash.embed import embed_texts
 from embdash.hashing import text_hash
-from embdash.store import Store
+from embdash.io.store import Store
+from embdash.models.embed import embed_texts
 from tests.conftest import REPO
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
@@ -20,9 +20,9 @@ from tests.fakes import PlantedTopicsEmbedder, planted_texts
 WORKER = """
 import os, sys, time, json
 import numpy as np
-from embdash.embed import embed_texts
+from embdash.models.embed import embed_texts
 from embdash.hashing import text_hash
-from embdash.store import Store
+from embdash.io.store import Store
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 root, log_path, out_path, start_at = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from embdash import config
-from embdash.config import ConfigError, SETTINGS, load_settings, offered_models
+from embdash.config import SETTINGS, ConfigError, load_settings, offered_models
 from tests.conftest import REPO
 
 

@@ -1,4 +1,4 @@
-"""Tests for embdash.corpus: every format, encoding and delimiter, hostile inputs, keys, quality.
+"""Tests for embdash.io.corpus: every format, encoding and delimiter, hostile inputs, keys, quality.
 
 Hostile files are generated in tmp_path (nothing large is committed).
 """
@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from embdash.corpus import (
+from embdash.errors import CorpusError
+from embdash.io.corpus import (
     Corpus,
     LoadReport,
     QualityReport,
@@ -31,7 +32,6 @@ from embdash.corpus import (
     read_table,
     sample_corpus_path,
 )
-from embdash.errors import CorpusError
 
 # Texts a real corpus has: punctuation that collides with CSV syntax, emoji (incl. ZWJ sequences),
 # RTL scripts, CJK, combining accents (NFD must stay NFD), and words pandas would call missing.

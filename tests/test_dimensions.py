@@ -3,8 +3,8 @@
 import numpy as np
 from scipy.stats import spearmanr
 
-from embdash import dimensions
-from embdash.models import CATALOGUE
+from embdash.learn import dimensions
+from embdash.models.catalogue import CATALOGUE
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 

@@ -5,16 +5,22 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from embdash.corpus import make_corpus, sample_corpus_path
-from embdash.distributed import (
-    BATCH_SIZE, add_engine_arguments, corpus_shards, corpus_source, embed_with_ray, hash_shards, local_runtime_env,
-    shard_count,
-)
-from embdash.embed import embed_corpus, embed_texts
 from embdash.errors import ModelError
 from embdash.hashing import text_hash
-from embdash.models import load_embedder
-from embdash.store import Store
+from embdash.io.corpus import make_corpus, sample_corpus_path
+from embdash.io.store import Store
+from embdash.models.catalogue import load_embedder
+from embdash.models.distributed import (
+    BATCH_SIZE,
+    add_engine_arguments,
+    corpus_shards,
+    corpus_source,
+    embed_with_ray,
+    hash_shards,
+    local_runtime_env,
+    shard_count,
+)
+from embdash.models.embed import embed_corpus, embed_texts
 from tests.conftest import REPO
 
 ray = pytest.importorskip("ray")

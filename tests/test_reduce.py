@@ -1,6 +1,5 @@
 """Projection quality, determinism and small-corpus fallbacks. Qualities, never exact coordinates."""
 
-import os
 import subprocess
 import sys
 import time
@@ -9,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embdash import reduce
-from embdash.params import UmapParams
+from embdash.pipeline import reduce
+from embdash.pipeline.params import UmapParams
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,7 +116,7 @@ def test_trustworthiness_samples_big_inputs_reproducibly():
 
 def test_numba_cache_is_switched_on_in_a_versioned_folder(tmp_path):
     # In a child process: switching caching on changes process-wide numba state.
-    code = "import sys; from embdash import reduce; print(reduce.enable_numba_cache(sys.argv[1]))"
+    code = "import sys; from embdash.pipeline import reduce; print(reduce.enable_numba_cache(sys.argv[1]))"
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip()) > 50
@@ -128,8 +127,8 @@ def test_numba_cache_is_switched_on_in_a_versioned_folder(tmp_path):
 @pytest.mark.slow
 def test_numba_cache_makes_a_second_process_start_fast(tmp_path):
     code = (
-        "import sys, time; from embdash import reduce; reduce.enable_numba_cache(sys.argv[1]);"
-        "import numpy as np; from embdash.params import UmapParams;"
+        "import sys, time; from embdash.pipeline import reduce; reduce.enable_numba_cache(sys.argv[1]);"
+        "import numpy as np; from embdash.pipeline.params import UmapParams;"
         "x = np.random.default_rng(0).standard_normal((50, 16)).astype(np.float32);"
         "t = time.perf_counter(); reduce.project(x, 2, UmapParams()); print(time.perf_counter() - t)"
     )

@@ -5,8 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embdash.params import UmapParams
-from embdash.reduce import enable_numba_cache, fit_sample_rows, project, trustworthiness
+from embdash.pipeline.params import UmapParams
+from embdash.pipeline.reduce import (
+    enable_numba_cache,
+    fit_sample_rows,
+    project,
+    trustworthiness,
+)
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 N_PER_TOPIC = 150  # 6 topics: 900 points, fitted on 300

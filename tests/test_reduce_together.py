@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from embdash import cluster as clustering
-from embdash import maps, reduce
-from embdash.params import ClusterParams, UmapParams
+from embdash.pipeline import cluster as clustering
+from embdash.pipeline import maps, reduce
+from embdash.pipeline.params import ClusterParams, UmapParams
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 PER_TOPIC = 710  # 6 topics: 4,260 points, past reduce.APPROXIMATE_FROM, where the neighbours are shared

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from embdash import search
-from embdash.keyword import KeywordIndex, keyword_search, overlap
+from embdash.tasks import search
+from embdash.tasks.bm25 import KeywordIndex, keyword_search, overlap
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 from tests.test_cli import SAMPLE, cli
 
@@ -104,7 +104,7 @@ def test_empty_or_too_long_queries_are_explained():
 
 
 def test_embed_query_with_the_real_default_model():
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     embedder = load_embedder("all-MiniLM-L6-v2")
     texts = ["The telescope photographed a distant spiral galaxy.", "Add two eggs and whisk the batter.", "The striker scored twice."]
@@ -192,7 +192,7 @@ def test_hits_table_lists_rank_row_score_text_and_metadata():
 
 
 def test_map_with_highlights_draws_the_hits_on_top_of_the_map():
-    from embdash import charts
+    from embdash.render import charts
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({

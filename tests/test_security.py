@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from embdash import ann
-from embdash.corpus import make_corpus
 from embdash.errors import CorpusError, EmbdashError
-from embdash.store import Store, slugify
+from embdash.io.corpus import make_corpus
+from embdash.io.store import Store, slugify
+from embdash.tasks import ann
 from embdash.ui import links
 from tests.conftest import REPO, map_page_by_link
 

@@ -10,11 +10,11 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from embdash import search
 from embdash.config import ConfigError, load_settings, vector_dtype
-from embdash.embed import embed_texts, vectors_key
 from embdash.hashing import text_hash
-from embdash.store import Store
+from embdash.io.store import Store
+from embdash.models.embed import embed_texts, vectors_key
+from embdash.tasks import search
 from tests.fakes import PlantedTopicsEmbedder
 
 KEY = "fake-topics@1"
@@ -276,7 +276,8 @@ def test_float16_search_never_holds_a_float32_copy_of_the_matrix():
 
 
 def test_consumers_give_float16_vectors_the_answers_of_their_float32_upcast(half):
-    from embdash import classify, compare, reduce
+    from embdash.pipeline import reduce
+    from embdash.tasks import classify, compare
 
     texts = [f"topic{i % 6} note {i}" for i in range(240)]
     vectors = embed_texts(texts, PlantedTopicsEmbedder(), half).vectors

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from embdash import topics
-from embdash.params import TopicParams
+from embdash.pipeline import topics
+from embdash.pipeline.params import TopicParams
 from tests.fakes import TOPIC_WORDS, planted_texts
 
 

@@ -8,13 +8,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import embdash.cluster
-import embdash.maps
-import embdash.reduce
-import embdash.topics
-from embdash import maps
-from embdash.params import ClusterParams, MapParams, UmapParams
-from embdash.store import Store
+import embdash.pipeline.cluster
+import embdash.pipeline.maps
+import embdash.pipeline.reduce
+import embdash.pipeline.topics
+from embdash.io.store import Store
+from embdash.pipeline import maps
+from embdash.pipeline.params import ClusterParams, MapParams, UmapParams
 from embdash.ui import cache
 
 TIMEOUT = 300
@@ -23,13 +23,11 @@ PARAMS = MapParams(umap=UmapParams(n_neighbors=8), cluster=ClusterParams(min_clu
 
 def map_script(params):
     """A page that builds the map of a planted-topics corpus through embdash.ui.cache, as the Map page does."""
+    import pandas as pd
     import streamlit as st
 
-    from embdash.corpus import make_corpus
-    from embdash.ui import cache
+    from embdash.io.corpus import make_corpus
     from tests.fakes import PlantedTopicsEmbedder, planted_texts
-
-    import pandas as pd
 
     texts, _ = planted_texts(per_topic=25)
     corpus = make_corpus(pd.DataFrame({"text": texts}), "text", "planted.csv")
@@ -58,8 +56,8 @@ def restart() -> None:
 def calls(monkeypatch):
     """Counts calls of the real stage functions (they still run: wrapped, not mocked)."""
     counted = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
-    for module, name in [(embdash.reduce, "project"), (embdash.cluster, "cluster"),
-                         (embdash.topics, "topic_terms"), (embdash.maps, "measure")]:
+    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
+                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
         monkeypatch.setattr(module, name, counting(counted, name, getattr(module, name)))
     return counted
 
@@ -93,9 +91,9 @@ def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(data_fold
     assert computed.metrics.n_clusters >= 2  # something worth naming
 
     # Computed from scratch, without any cache: what the stored artefacts must equal exactly.
-    labels = embdash.cluster.cluster(computed.cluster_points, PARAMS.cluster)
-    terms = embdash.topics.topic_terms(texts, labels, PARAMS.topics)
-    metrics = embdash.maps.measure(vectors, computed.coords, computed.cluster_points, labels)
+    labels = embdash.pipeline.cluster.cluster(computed.cluster_points, PARAMS.cluster)
+    terms = embdash.pipeline.topics.topic_terms(texts, labels, PARAMS.topics)
+    metrics = embdash.pipeline.maps.measure(vectors, computed.coords, computed.cluster_points, labels)
     for name in calls:
         calls[name] = 0
 
@@ -165,8 +163,8 @@ def test_class_counts_equal_counting_the_joined_class_documents(ngram_max):
     """topics.class_counts sums per-document counts and adds the n-grams across joins; it must equal
     vectorizer.transform of each class's texts joined (c-TF-IDF's definition), including texts with
     no words, only stop words, or fewer words than an n-gram, which let n-grams reach across them."""
-    from embdash import topics
-    from embdash.params import TopicParams
+    from embdash.pipeline import topics
+    from embdash.pipeline.params import TopicParams
     from tests.fakes import planted_texts
 
     texts, _ = planted_texts(per_topic=30)

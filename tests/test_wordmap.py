@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from embdash import wordmap
+from embdash.learn import wordmap
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 
@@ -66,7 +66,7 @@ def test_a_faithful_picture_keeps_every_neighbour():
 
 
 def test_real_model_places_preset_words_near_their_group():
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     model = load_embedder("all-MiniLM-L6-v2")
     table = wordmap.word_table({g: list(wordmap.WORD_GROUPS[g]) for g in wordmap.DEFAULT_GROUPS})

@@ -1,11 +1,11 @@
-"""embdash.words: the GloVe vocabulary, analogies, similarity and the word benchmarks, on real GloVe vectors."""
+"""embdash.learn.words: the GloVe vocabulary, analogies, similarity and the word benchmarks, on real GloVe vectors."""
 
 import numpy as np
 import pytest
 
-from embdash import word_benchmarks, words
 from embdash.errors import EmbdashError, ModelError
-from embdash.store import Store
+from embdash.io.store import Store
+from embdash.learn import word_benchmarks, words
 from tests.fakes import PlantedTopicsEmbedder
 
 
@@ -105,7 +105,7 @@ def test_similarity_matrix_gives_a_zero_vector_no_similarity():
 
 @pytest.fixture(scope="module")
 def minilm():
-    from embdash.models import load_embedder
+    from embdash.models.catalogue import load_embedder
 
     return load_embedder("all-MiniLM-L6-v2")
 

@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash import charts, compare, maps
-from embdash.corpus import Corpus
 from embdash.hashing import params_key
-from embdash.params import MapParams
+from embdash.io.corpus import Corpus
+from embdash.pipeline import maps
+from embdash.pipeline.params import MapParams
+from embdash.render import charts
+from embdash.tasks import compare
 from embdash.ui import cache, views
 from embdash.ui.text import plain
 

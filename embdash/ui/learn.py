@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from embdash.models import get_spec
+from embdash.models.catalogue import get_spec
 from embdash.ui import cache, state
 
 
@@ -90,7 +90,7 @@ def similarity_heatmap(matrix: np.ndarray, labels: list[str]):
 
 
 def ranked_frame(ranked, score_name: str = "cosine"):
-    """A Ranked list (embdash.words) as a table: rank, word, score."""
+    """A Ranked list (embdash.learn.words) as a table: rank, word, score."""
     import pandas as pd
 
     return pd.DataFrame({"rank": range(1, len(ranked.words) + 1), "word": ranked.words, score_name: np.round(ranked.scores, 4)})

@@ -29,9 +29,9 @@ def import_page_libraries() -> None:
     import pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    import embdash.charts  # noqa: F401
-    import embdash.maps  # noqa: F401
-    import embdash.store  # noqa: F401
+    import embdash.io.store  # noqa: F401
+    import embdash.pipeline.maps  # noqa: F401
+    import embdash.render.charts  # noqa: F401
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash import exports, maps
-from embdash.corpus import Corpus, LoadReport, quality_report as corpus_quality
-from embdash.store import CorpusInfo
+from embdash.io import exports
+from embdash.io.corpus import Corpus, LoadReport
+from embdash.io.corpus import quality_report as corpus_quality
+from embdash.io.store import CorpusInfo
+from embdash.pipeline import maps
 from embdash.ui import links
 from embdash.ui.text import plain
 
@@ -92,7 +94,7 @@ def more_like_this(
 ) -> None:
     """The documents nearest in meaning to the first point picked on the map (`picked`: row positions of
     `shown`, maybe filtered), found in the whole corpus (`frame`, in corpus order)."""
-    from embdash import search
+    from embdash.tasks import search
 
     if len(picked) == 0:
         return
@@ -164,7 +166,7 @@ def safe_name(text: str) -> str:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for a download: formula-like cells neutralised (embdash.exports.csv_bytes)."""
+    """CSV for a download: formula-like cells neutralised (embdash.io.exports.csv_bytes)."""
     return exports.csv_bytes(frame)
 
 

@@ -8,8 +8,8 @@ from dataclasses import fields
 import streamlit as st
 
 from embdash.errors import EmbdashError
-from embdash.models import get_spec
-from embdash.params import ClusterParams, MapParams, TopicParams, UmapParams
+from embdash.models.catalogue import get_spec
+from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from embdash.ui import cache, gate, links, state
 from embdash.ui.text import plain
 

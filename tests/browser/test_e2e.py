@@ -15,10 +15,15 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from embdash.corpus import load_corpus
-from embdash.store import Store
+from embdash.io.corpus import load_corpus
+from embdash.io.store import Store
 from tests.browser.conftest import (
-    PLAIN_STREAMLIT_RUN, drag_box, no_exception_boxes, no_script_ran, running_server, wait_for_app,
+    PLAIN_STREAMLIT_RUN,
+    drag_box,
+    no_exception_boxes,
+    no_script_ran,
+    running_server,
+    wait_for_app,
 )
 from tests.conftest import REPO
 

@@ -12,8 +12,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from embdash.store import Store
-from tests.browser.conftest import drag_box, no_exception_boxes, no_script_ran, running_server, wait_for_app
+from embdash.io.store import Store
+from tests.browser.conftest import (
+    drag_box,
+    no_exception_boxes,
+    no_script_ran,
+    running_server,
+    wait_for_app,
+)
 from tests.hostile_inputs import CASES, FORMULA_TEXTS, MARKUP_TEXTS, OVER_LIMIT
 
 pytestmark = pytest.mark.browser

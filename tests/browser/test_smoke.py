@@ -2,7 +2,12 @@
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, no_exception_boxes, running_server, wait_for_app
+from tests.browser.conftest import (
+    ARTIFACTS,
+    no_exception_boxes,
+    running_server,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,8 @@ MODELS = ["all-MiniLM-L6-v2", "paraphrase-MiniLM-L3-v2"]
 @pytest.fixture(scope="module")
 def small_corpus_key(tmp_path_factory):
     """Every fourth row of the sample (120 documents, all 12 categories): the page as users see it, in less time."""
-    from embdash.corpus import load_corpus
-    from embdash.store import Store
+    from embdash.io.corpus import load_corpus
+    from embdash.io.store import Store
 
     path = tmp_path_factory.mktemp("compare-page") / "quarter.csv"
     pd.read_csv(SAMPLE).iloc[::4].to_csv(path, index=False)
@@ -99,7 +99,7 @@ def test_a_map_with_linked_highlights_keeps_its_selections():
         import pandas as pd
         import streamlit as st
 
-        from embdash import charts
+        from embdash.render import charts
         from embdash.ui.compare_views import linked_map_chart
 
         frame = pd.DataFrame({"x": np.arange(30.0), "y": np.arange(30.0) % 7, "text": [f"doc {i}" for i in range(30)],
@@ -113,7 +113,7 @@ def test_a_map_with_linked_highlights_keeps_its_selections():
 
 
 def test_linked_highlights_are_drawn_on_top_of_the_map():
-    from embdash import charts
+    from embdash.render import charts
     from embdash.ui.compare_views import linked_map_chart
 
     frame = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [0.0, 1.0, 2.0], "text": ["a", "b", "c"], "topic": ["t", "t", "u"]})

@@ -11,11 +11,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from embdash.config import data_dir
-from embdash.corpus import make_corpus
-from embdash.store import Store
+from embdash.io.corpus import make_corpus
+from embdash.io.store import Store
 from embdash.ui import cache
 from tests.conftest import map_page_by_link
-
 
 TOPICS = {
     "sport": ["The striker scored twice in the {} final.", "Our goalkeeper saved a late {} penalty."],

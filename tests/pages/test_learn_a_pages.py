@@ -4,7 +4,7 @@ with the real default model and real GloVe vectors."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from embdash import word_benchmarks
+from embdash.learn import word_benchmarks
 from embdash.ui import state
 from tests.conftest import REPO
 

@@ -55,8 +55,8 @@ def test_box_selection_picks_the_points_inside():
 
 
 def test_each_slider_recomputes_only_the_stages_it_affects(app, monkeypatch):
-    import embdash.cluster
-    import embdash.reduce
+    import embdash.pipeline.cluster
+    import embdash.pipeline.reduce
 
     calls = {"project": 0, "cluster": 0}
 
@@ -67,8 +67,8 @@ def test_each_slider_recomputes_only_the_stages_it_affects(app, monkeypatch):
 
         return wrapper
 
-    monkeypatch.setattr(embdash.reduce, "project", counting("project", embdash.reduce.project))
-    monkeypatch.setattr(embdash.cluster, "cluster", counting("cluster", embdash.cluster.cluster))
+    monkeypatch.setattr(embdash.pipeline.reduce, "project", counting("project", embdash.pipeline.reduce.project))
+    monkeypatch.setattr(embdash.pipeline.cluster, "cluster", counting("cluster", embdash.pipeline.cluster.cluster))
 
     app.slider(key="topics.ngram_max").set_value(1).run()
     assert not app.exception
@@ -86,7 +86,7 @@ def test_each_slider_recomputes_only_the_stages_it_affects(app, monkeypatch):
 def test_columns_named_like_map_columns_and_filters():
     import pandas as pd
 
-    from embdash.corpus import sample_corpus_path
+    from embdash.io.corpus import sample_corpus_path
     from tests.conftest import REPO
 
     sample = pd.read_csv(sample_corpus_path()).head(60).rename(columns={"text": "topic", "year": "x"})
@@ -116,7 +116,7 @@ def test_more_like_this_from_a_picked_point():
     import numpy as np
     import pandas as pd
 
-    from embdash import search
+    from embdash.tasks import search
     from embdash.ui import views
 
     rng = np.random.default_rng(0)

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-import embdash.reduce
-from embdash.corpus import make_corpus
+import embdash.pipeline.reduce
 from embdash.hashing import text_hash
-from embdash.models import DEFAULT_MODEL_ID, expected_cache_key
-from embdash.store import Store
+from embdash.io.corpus import make_corpus
+from embdash.io.store import Store
+from embdash.models.catalogue import DEFAULT_MODEL_ID, expected_cache_key
 from embdash.ui import cache
 from tests.conftest import map_page_by_link
 from tests.pages.test_warm_map_page import shown
@@ -61,13 +61,13 @@ def model_loads(monkeypatch):
 def projections(monkeypatch):
     """How many UMAP projections are computed (not read from the store)."""
     calls = []
-    real = embdash.reduce.project
+    real = embdash.pipeline.reduce.project
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(embdash.reduce, "project", counted)
+    monkeypatch.setattr(embdash.pipeline.reduce, "project", counted)
     return calls
 
 

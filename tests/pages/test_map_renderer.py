@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from embdash import bigmap
+from embdash.render import webgl
 from tests.conftest import REPO
 
 TIMEOUT = 300
@@ -21,10 +21,10 @@ def chart_kinds(at: AppTest) -> set[str]:
     return kinds & {"plotly_chart", "vega_lite_chart"}
 
 
-@pytest.mark.parametrize("threshold, expected", [(bigmap.WEBGL_THRESHOLD, "vega_lite_chart"), (100, "plotly_chart")])
+@pytest.mark.parametrize("threshold, expected", [(webgl.WEBGL_THRESHOLD, "vega_lite_chart"), (100, "plotly_chart")])
 def test_renderer_follows_the_threshold(monkeypatch, threshold, expected):
     # The sample corpus has 480 documents: a threshold of 100 puts it in the "large" class.
-    monkeypatch.setattr(bigmap, "WEBGL_THRESHOLD", threshold)
+    monkeypatch.setattr(webgl, "WEBGL_THRESHOLD", threshold)
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert chart_kinds(at) == {expected}

@@ -2,8 +2,8 @@
 
 from streamlit.testing.v1 import AppTest
 
-from embdash.backends.common import package_file
-from embdash.models import MINILM_PACKAGE
+from embdash.models.backends.common import package_file
+from embdash.models.catalogue import MINILM_PACKAGE
 from tests.conftest import REPO
 
 APP = REPO / "streamlit_app.py"

@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import embdash.cluster
-import embdash.maps
-import embdash.reduce
-import embdash.topics
-from embdash.corpus import make_corpus
-from embdash.store import Store
+import embdash.pipeline.cluster
+import embdash.pipeline.maps
+import embdash.pipeline.reduce
+import embdash.pipeline.topics
+from embdash.io.corpus import make_corpus
+from embdash.io.store import Store
 from tests.conftest import map_page_by_link
 
 TOPICS = {
@@ -51,8 +51,8 @@ def test_the_map_page_after_a_restart_recomputes_nothing(monkeypatch):
 
         return wrapper
 
-    for module, name in [(embdash.reduce, "project"), (embdash.cluster, "cluster"),
-                         (embdash.topics, "topic_terms"), (embdash.maps, "measure")]:
+    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
+                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
         monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
     # A restart: every in-memory cache is gone, and cache.store() is a new Store on the same folder.
     st.cache_data.clear()

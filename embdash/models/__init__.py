@@ -1,0 +1,1 @@
+"""The model catalogue, loading models (backends/), cache-aware embedding, and the Ray engine."""

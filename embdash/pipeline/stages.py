@@ -1,0 +1,264 @@
+"""The map's stages, each with one key recipe and one cache, shared by the dashboard, the CLI and notebooks.
+
+    projections   the 2-D layout and the k-d clustering space    vectors + UMAP parameters (+ dims)
+    labels        HDBSCAN on the clustering space                the space + cluster parameters
+    topics        c-TF-IDF terms per cluster                     the texts + the labels + topic parameters
+    metrics       trustworthiness, silhouette, noise share       the layout + the labels
+
+A stage's key names everything its result depends on, so moving a topic slider never re-runs UMAP and a
+map made by `embdash map` is a cache hit on the Map page. Results live in the Store's artefacts
+(self-describing files with their parameters and provenance, written atomically; a damaged one is set
+aside, reported and recomputed), with a small in-memory layer on top for a long-running process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from embdash.hashing import params_key
+from embdash.io.store import Store
+from embdash.pipeline import cluster as clustering
+from embdash.pipeline import maps, topics
+from embdash.pipeline.params import MapParams
+
+Note = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class StageKeys:
+    """The cache key of every stage of one map."""
+
+    layout: str
+    space: str
+    labels: str
+    topics: str
+    metrics: str
+
+
+def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKeys:
+    """Each stage's key, from the keys of its inputs and its own parameters (the one recipe)."""
+    space_umap = maps.clustering_umap_params(params.umap)
+    layout = params_key("layout-2d", vectors_key, asdict(params.umap))
+    space = params_key("cluster-space", vectors_key, asdict(space_umap), params.cluster.cluster_dims)
+    labels = params_key("labels", space, asdict(params.cluster))
+    return StageKeys(
+        layout=layout,
+        space=space,
+        labels=labels,
+        topics=params_key("topics", corpus_key, labels, asdict(params.topics)),
+        metrics=params_key("metrics", layout, labels),
+    )
+
+
+def map_key(vectors_key: str, corpus_key: str, params: MapParams) -> str:
+    """One key for a whole map (its last stages name all the others)."""
+    keys = stage_keys(vectors_key, corpus_key, params)
+    return params_key("map", keys.topics, keys.metrics)
+
+
+# ---- JSON codecs of the small stages -------------------------------------------------------------
+
+
+def topic_terms_to_json(terms: topics.TopicTerms) -> list:
+    # A list of pairs, not an object: JSON object keys would turn the cluster ids into strings.
+    return [[int(cluster), [[str(term), float(score)] for term, score in ranked]] for cluster, ranked in terms.items()]
+
+
+def topic_terms_from_json(value: list) -> topics.TopicTerms:
+    return {int(cluster): [(str(term), float(score)) for term, score in ranked] for cluster, ranked in value}
+
+
+def metrics_to_json(metrics: maps.MapMetrics) -> dict:
+    # numpy scalars are not JSON: plain ints and floats (repr round-trips a float exactly; NaN is kept).
+    def plain_number(value):
+        if value is None:
+            return None
+        return int(value) if isinstance(value, (int, np.integer)) else float(value)
+
+    return {name: plain_number(value) for name, value in asdict(metrics).items()}
+
+
+def metrics_from_json(value: dict) -> maps.MapMetrics:
+    return maps.MapMetrics(**value)
+
+
+# ---- the cache -----------------------------------------------------------------------------------
+
+
+class StageCache:
+    """Stage results on disk (the store's artefacts) and the last few in memory.
+
+    Safe to share between threads (Streamlit sessions): at worst two threads compute the same stage once each.
+    """
+
+    def __init__(self, store: Store | None, memory_items: int = 48):
+        self.store = store  # None: keep results in memory only (nothing written)
+        self.memory_items = memory_items
+        self._memory: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_array(self, kind: str, key: str, note: Note = _quiet) -> np.ndarray | None:
+        """The stored array, from memory or disk, or None."""
+        return self._get(kind, key, lambda: self.store.load_array(kind, key), note)
+
+    def put_array(self, kind: str, key: str, array: np.ndarray, params: dict, note: Note = _quiet) -> None:
+        self._put(kind, key, array, lambda: self.store.save_array(kind, key, array, params), note)
+
+    def array(self, kind: str, key: str, compute: Callable[[], np.ndarray], params: dict, note: Note = _quiet) -> np.ndarray:
+        """The array stored under (kind, key), else compute() stored with `params` beside it."""
+        found = self.get_array(kind, key, note)
+        if found is None:
+            found = compute()
+            self.put_array(kind, key, found, params, note)
+        return found
+
+    def value(self, kind: str, key: str, compute: Callable[[], Any], params: dict, encode, decode, note: Note = _quiet):
+        """As array(), for a small value kept as JSON: encode/decode map it to JSON and back."""
+        found = self._get(kind, key, lambda: self.store.load_json(kind, key, decode), note)
+        if found is None:
+            found = compute()
+            self._put(kind, key, found, lambda: self.store.save_json(kind, key, encode(found), params), note)
+        return found
+
+    def _get(self, kind: str, key: str, load, note: Note):
+        with self._lock:
+            if (kind, key) in self._memory:
+                self._memory.move_to_end((kind, key))
+                return self._memory[(kind, key)]
+        if self.store is None:
+            return None
+        problems_before = len(self.store.problems)
+        found = load()
+        for problem in self.store.problems[problems_before:]:  # a damaged file was set aside
+            note(problem)
+        if found is not None:
+            self._remember(kind, key, found)
+        return found
+
+    def _put(self, kind: str, key: str, value, save, note: Note) -> None:
+        self._remember(kind, key, value)
+        if self.store is None:
+            return
+        try:
+            save()
+        except Exception as error:  # a full disk must not cost the user the result
+            note(f"Could not save the {kind} to the cache: {error}")
+
+    def _remember(self, kind: str, key: str, value) -> None:
+        with self._lock:
+            self._memory[(kind, key)] = value
+            self._memory.move_to_end((kind, key))
+            while len(self._memory) > self.memory_items:
+                self._memory.popitem(last=False)
+
+
+# ---- the pipeline --------------------------------------------------------------------------------
+
+STAGES = maps.STAGES
+
+
+def map_result(
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    params: MapParams,
+    *,
+    vectors_key: str,
+    corpus_key: str,
+    cache: StageCache,
+    on_stage: Callable[[str], None] | None = None,
+    note: Note = _quiet,
+) -> maps.MapResult:
+    """Every stage of the map, each from the cache when it is there, else computed and stored.
+
+    on_stage(name) is called before each stage that has to be computed (names in STAGES); `note` receives
+    plain-English remarks (a damaged cache file set aside, a cache that could not be written).
+    """
+    if len(vectors) != len(texts):
+        raise ValueError(f"{len(vectors)} vectors but {len(texts)} texts.")
+    announce = on_stage or (lambda name: None)
+    keys = stage_keys(vectors_key, corpus_key, params)
+    coords, points = _projections(vectors, params, keys, vectors_key, cache, announce, note)
+
+    def compute_labels():
+        announce(STAGES[1])
+        return clustering.cluster(points, params.cluster)
+
+    labels = cache.array("labels", keys.labels, compute_labels, {"space": keys.space, **asdict(params.cluster)}, note)
+
+    def compute_topics():
+        announce(STAGES[2])
+        return topics.topic_terms(list(texts), labels, params.topics)
+
+    terms = cache.value(
+        "topics", keys.topics, compute_topics, {"corpus": corpus_key, "labels": keys.labels, **asdict(params.topics)},
+        topic_terms_to_json, topic_terms_from_json, note,
+    )
+
+    def compute_metrics():
+        announce(STAGES[3])
+        return maps.measure(vectors, coords, points, labels)
+
+    metrics = cache.value(
+        "metrics", keys.metrics, compute_metrics, {"layout": keys.layout, "labels": keys.labels},
+        metrics_to_json, metrics_from_json, note,
+    )
+    return maps.MapResult(coords=coords, cluster_points=points, labels=labels, topics=terms, metrics=metrics)
+
+
+def _projections(vectors, params: MapParams, keys: StageKeys, vectors_key: str, cache: StageCache, announce, note):
+    """The 2-D layout and the clustering space, each from the cache when it is there; the missing ones
+    computed together (one neighbour search, the two layouts side by side: the same results, sooner)."""
+    from embdash.pipeline import reduce
+
+    space_umap = maps.clustering_umap_params(params.umap)
+    dims = params.cluster.cluster_dims
+    wanted = {
+        "layout-2d": (keys.layout, 2, params.umap, {"vectors": vectors_key, **asdict(params.umap)}),
+        "cluster-space": (keys.space, dims, space_umap, {"vectors": vectors_key, **asdict(space_umap), "dims": dims}),
+    }
+    arrays = {kind: cache.get_array(kind, key, note) for kind, (key, *_) in wanted.items()}
+    missing = [kind for kind, array in arrays.items() if array is None]
+    if missing:
+        announce(STAGES[0])
+        if cache.store is not None:
+            _keep_compiled_code(cache.store.root / "numba-cache")
+        computed = reduce.project_together(vectors, [wanted[kind][1:3] for kind in missing])
+        for kind, array in zip(missing, computed):
+            key, _, _, stage_params = wanted[kind]
+            cache.put_array(kind, key, array, stage_params, note)
+            arrays[kind] = array
+    return arrays["layout-2d"], arrays["cluster-space"]
+
+
+_numba_cache_folders: set = set()
+
+
+def _keep_compiled_code(folder) -> None:
+    # UMAP's compiled code kept on disk spares a new process a ~14 s compile; switched on once per folder.
+    from embdash.pipeline import reduce
+
+    if folder not in _numba_cache_folders:
+        reduce.enable_numba_cache(folder)
+        _numba_cache_folders.add(folder)
+
+
+def build_map(
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    params: MapParams = MapParams(),
+    on_stage: Callable[[str], None] | None = None,
+) -> maps.MapResult:
+    """Every stage computed afresh, nothing stored (for callers that keep no cache, and tests)."""
+    from embdash.hashing import text_hash, texts_key
+
+    key = texts_key(text_hash(t) for t in texts)
+    return map_result(vectors, texts, params, vectors_key=key, corpus_key=key, cache=StageCache(None), on_stage=on_stage)

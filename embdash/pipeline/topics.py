@@ -1,0 +1,179 @@
+"""Name clusters by their most distinctive terms, with BERTopic's class-based TF-IDF (c-TF-IDF).
+
+All documents of a class (cluster) are treated as one document. For term t in class c:
+    tf(t, c)  = count of t in c / count of all terms in c          (L1-normalised per class)
+    idf(t)    = log(1 + A / f_t)   A = average number of terms per class, f_t = count of t in all classes
+    score     = tf * idf
+Noise (-1) takes part as a class, so words spread over unclustered documents lose weight too, but it
+gets no topic terms of its own: its label is always "unclustered".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from embdash.pipeline.params import TopicParams
+
+NOISE = -1
+UNCLUSTERED = "unclustered"
+LABEL_SEPARATOR = " · "
+
+#: Words of two letters or more that are not pure numbers ("2024", "42"); "covid19" stays.
+TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w+\b"
+
+#: From this many documents on, a term must occur in at least 2 of them: a word seen once
+#: cannot characterise a topic, and dropping them keeps the vocabulary small.
+MIN_DOCS_FOR_MIN_DF = 50
+
+TopicTerms = dict[int, list[tuple[str, float]]]
+
+
+def topic_terms(texts: list[str], labels: np.ndarray, params: TopicParams = TopicParams()) -> TopicTerms:
+    """The top `params.n_terms` (term, c-TF-IDF score) pairs of every cluster id >= 0, best first.
+
+    Terms repeating higher-ranked ones are skipped (see `drop_repeated_words`). A cluster whose
+    documents hold no usable words (only stop words or numbers) gets an empty list.
+    """
+    labels = np.asarray(labels)
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels.")
+    cluster_ids = sorted(int(c) for c in np.unique(labels) if c != NOISE)
+    if not cluster_ids:
+        return {}
+    fitted = _fitted_vectorizer(texts, params)
+    if fitted is None:
+        return {c: [] for c in cluster_ids}
+    vectorizer, document_counts = fitted
+    classes = sorted(int(c) for c in np.unique(labels))  # noise included: it shares the idf
+    scores = c_tf_idf(class_counts(texts, labels, classes, vectorizer, document_counts))
+    vocabulary = vectorizer.get_feature_names_out()
+    return {
+        c: _top_terms(scores[row], vocabulary, params.n_terms)
+        for row, c in enumerate(classes)
+        if c != NOISE
+    }
+
+
+def c_tf_idf(counts) -> np.ndarray:
+    """c-TF-IDF scores (classes × terms) from a term-count matrix (classes × terms), dense."""
+    counts = np.asarray(counts.toarray() if hasattr(counts, "toarray") else counts, dtype=np.float64)
+    words_per_class = counts.sum(axis=1, keepdims=True)
+    tf = np.divide(counts, words_per_class, out=np.zeros_like(counts), where=words_per_class > 0)
+    term_totals = counts.sum(axis=0)
+    average_words = counts.sum() / max(len(counts), 1)
+    idf = np.log1p(np.divide(average_words, term_totals, out=np.zeros_like(term_totals), where=term_totals > 0))
+    return tf * idf
+
+
+def topic_label(terms: list[tuple[str, float]] | list[str], n_words: int = 3) -> str:
+    """A short label from the best terms: "river · boat · water" ("no terms" when there are none)."""
+    words = [term if isinstance(term, str) else term[0] for term in terms[:n_words]]
+    return LABEL_SEPARATOR.join(words) if words else "no terms"
+
+
+def topic_name(cluster_id: int, terms: list[tuple[str, float]] | list[str]) -> str:
+    """The topic as the map shows it: "3: river · boat · water"; "unclustered" for noise.
+
+    The id prefix keeps two clusters with the same top words apart.
+    """
+    return UNCLUSTERED if cluster_id == NOISE else f"{cluster_id}: {topic_label(terms)}"
+
+
+def drop_repeated_words(ranked_terms: list[str]) -> list[str]:
+    """Skip a term all of whose words already appear in higher-ranked terms ("river" after "river boat")."""
+    kept, seen_words = [], set()
+    for term in ranked_terms:
+        words = set(term.split())
+        if words <= seen_words:
+            continue
+        kept.append(term)
+        seen_words |= words
+    return kept
+
+
+def class_counts(texts: list[str], labels: np.ndarray, classes: list[int], vectorizer, document_counts) -> np.ndarray:
+    """Term counts per class (classes x terms): what `vectorizer.transform` gives for each class's texts
+    joined by spaces into one document, in corpus order (see _join_by_class).
+
+    Summed from the per-document counts the fit already made, plus the n-grams that run across the
+    joins (last words of one text, first words of the next): each text is tokenised once more, but no
+    n-gram of the whole corpus is built twice. About twice as fast as transforming the joined classes.
+    """
+    from scipy import sparse
+
+    row_of_class = {c: row for row, c in enumerate(classes)}
+    class_rows = np.fromiter((row_of_class[int(label)] for label in labels), dtype=np.int64, count=len(labels))
+    membership = sparse.csr_matrix(
+        (np.ones(len(labels), dtype=document_counts.dtype), (class_rows, np.arange(len(labels)))),
+        shape=(len(classes), len(labels)),
+    )
+    counts = (membership @ document_counts).toarray()
+    if vectorizer.ngram_range[1] > 1:
+        _add_ngrams_across_joins(counts, texts, class_rows, vectorizer)
+    return counts
+
+
+def _add_ngrams_across_joins(counts: np.ndarray, texts: list[str], class_rows: np.ndarray, vectorizer) -> None:
+    """Add to `counts` the vocabulary n-grams that span two or more texts of a class once they are joined.
+
+    Each such n-gram is counted at the text holding its last word; a text with fewer words than the
+    n-gram (or none) lets it reach further back, as joining does.
+    """
+    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+    stop_words = vectorizer.get_stop_words() or frozenset()
+    vocabulary = vectorizer.vocabulary_
+    longest = vectorizer.ngram_range[1]
+    tails: dict[int, list[str]] = {}  # class row -> the last (longest - 1) words of its joined document so far
+    for text, row in zip(texts, class_rows):
+        words = [w for w in tokenize(preprocess(text)) if w not in stop_words]
+        tail = tails.get(row, [])
+        for end in range(min(longest - 1, len(words))):  # an n-gram ending at words[end] ...
+            for n in range(end + 2, longest + 1):  # ... taking n - 1 - end >= 1 words from before this text
+                before = n - 1 - end
+                if before > len(tail):
+                    break
+                column = vocabulary.get(" ".join(tail[-before:] + words[: end + 1]))
+                if column is not None:
+                    counts[row, column] += 1
+        tails[row] = (tail + words)[-(longest - 1):]
+
+
+def _fitted_vectorizer(texts: list[str], params: TopicParams):
+    """(a CountVectorizer fitted on the individual documents, so min_df counts documents, and their
+    (documents x terms) sparse counts), or None when they hold no usable words."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    min_df = 2 if len(texts) >= MIN_DOCS_FOR_MIN_DF else 1
+    for attempt_min_df in dict.fromkeys((min_df, 1)):  # retry with 1 if 2 leaves nothing
+        vectorizer = CountVectorizer(
+            stop_words="english",
+            ngram_range=(1, max(1, params.ngram_max)),
+            token_pattern=TOKEN_PATTERN,
+            min_df=attempt_min_df,
+        )
+        try:
+            return vectorizer, vectorizer.fit_transform(texts)  # fit() runs fit_transform anyway: keep its counts
+        except ValueError:  # "empty vocabulary" (or min_df pruned everything)
+            continue
+    return None
+
+
+def _join_by_class(texts: list[str], labels: np.ndarray, classes: list[int]) -> list[str]:
+    # The definition of a class's document, which class_counts reproduces without building it (tests compare).
+    parts: dict[int, list[str]] = {c: [] for c in classes}
+    for text, label in zip(texts, labels):
+        parts[int(label)].append(text)
+    return [" ".join(parts[c]) for c in classes]
+
+
+def _top_terms(scores: np.ndarray, vocabulary: np.ndarray, n_terms: int) -> list[tuple[str, float]]:
+    candidates = np.flatnonzero(scores > 0)
+    # Only the best few hundred can make the list, even after dropping repeats: skip sorting the rest.
+    shortlist = n_terms * 20 + 50
+    if len(candidates) > shortlist:
+        candidates = candidates[np.argpartition(-scores[candidates], shortlist)[:shortlist]]
+    # Highest score first; ties alphabetical, so the order is deterministic.
+    order = sorted(candidates, key=lambda i: (-scores[i], vocabulary[i]))
+    ranked = [str(vocabulary[i]) for i in order]
+    score_of = dict(zip(ranked, (float(scores[i]) for i in order)))
+    return [(term, score_of[term]) for term in drop_repeated_words(ranked)[:n_terms]]

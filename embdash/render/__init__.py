@@ -1,0 +1,1 @@
+"""Chart builders (Altair, and plotly WebGL for large maps): they return charts and never display them."""
