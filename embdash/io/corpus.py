@@ -263,7 +263,7 @@ def quality_report(corpus: Corpus, token_counts=None, token_limit: int | None = 
 
 def sample_corpus_path() -> Path:
     """Path of the bundled sample corpus (data/samples/...)."""
-    return Path(__file__).resolve().parent.parent / "data" / "samples" / "sample_corpus.csv"
+    return Path(__file__).resolve().parents[2] / "data" / "samples" / "sample_corpus.csv"
 
 
 def corpus_key(frame: pd.DataFrame, text_column: str) -> str:

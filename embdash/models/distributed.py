@@ -162,7 +162,7 @@ def add_engine_arguments(parser) -> None:
 
 def local_runtime_env() -> dict:
     """What Ray workers started on this machine need: embdash importable, the same data dir, offline models."""
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])  # the folder holding embdash/
     pythonpath = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
     return {
         "env_vars": {
