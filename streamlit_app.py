@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-import embdash  # noqa: F401  (sets HF_HUB_OFFLINE before any model library loads)
+from embdash.config import prepare_process
 from embdash.ui import widgets
 
+prepare_process()  # offline models, quiet threads: before any model library loads
 st.set_page_config(page_title="embdash", page_icon=":material/scatter_plot:", layout="wide")
 
 # Each url_path differs from its file's stem, so a deep link never falls back to the old

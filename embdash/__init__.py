@@ -1,13 +1,28 @@
-"""embdash: explore text embeddings. A pure library; the Streamlit UI lives in embdash/ui/ and pages/."""
+"""embdash: explore text embeddings. A library first; the Streamlit dashboard lives in embdash/ui/ and pages/.
 
-import os
+    import embdash
+    vectors = embdash.embed(df, text="body")                  # (n, d) unit vectors, cached
+    frame = embdash.map(df, text="body", min_cluster_size=20)  # rows + x, y, cluster, topic
+    hits = embdash.search(df, "rising prices", text="body")    # the nearest rows, best first
+    report = embdash.compare(df, text="body", models=["all-MiniLM-L6-v2", "paraphrase-MiniLM-L3-v2"])
 
-# Models come from packages that carry their weights; never let a library reach for a hub.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# Idle OpenMP threads otherwise spin and starve the other core on a 2-core machine (measured: the
-# default model fell from ~240 to ~60 texts/s beside another job). Only read before torch loads.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+Importing embdash is quick and changes nothing in the process (no environment variable, no heavy import):
+the calls import what they need when first used.
+"""
 
 __version__ = "0.1.0"
+__all__ = ["embed", "map", "search", "compare", "__version__"]
+
+_API = {"embed", "map", "search", "compare"}
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from embdash import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'embdash' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _API)

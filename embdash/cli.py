@@ -1,12 +1,16 @@
 """The command line: the same library and the same cache as the dashboard.
 
-    python -m embdash models
-    python -m embdash embed INPUT --text-column COL --model ID --out OUT.parquet [--engine local|ray]
-    python -m embdash map   INPUT --text-column COL --model ID --out OUT.parquet
-    python -m embdash search INPUT --text-column COL --model ID --query TEXT --k 10 [--format csv|json]
-    python -m embdash compare INPUT --text-column COL --models ID1,ID2[,...] [--label-column L] --out report.json
-    python -m embdash inspect INPUT [--text-column COL]
-    python -m embdash analogy king man woman --model glove-6b-50d --top 5
+    embdash models
+    embdash embed INPUT --text-column COL --model ID --out OUT.parquet [--engine local|ray]
+    embdash map   INPUT --text-column COL --model ID --out OUT.parquet
+    embdash search INPUT --text-column COL --model ID --query TEXT --k 10 [--format csv|json]
+    embdash compare INPUT --text-column COL --models ID1,ID2[,...] [--label-column L] --out report.json
+    embdash inspect INPUT [--text-column COL]
+    embdash analogy king man woman --model glove-6b-50d --top 5
+    embdash serve [streamlit run options]
+
+`python -m embdash ...` is the same command. When every vector is cached, embed, map and compare load no
+model (nor torch): the vectors, the map's stages and each model's measured speed come from the cache.
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -14,6 +18,7 @@ Bad input exits with status 2 and one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from dataclasses import asdict, fields
@@ -22,14 +27,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from embdash.config import prepare_process
 from embdash.errors import EmbdashError
 from embdash.models.catalogue import CATALOGUE, DEFAULT_MODEL_ID
 from embdash.models.distributed import add_engine_arguments
+from embdash.pipeline.params import MapParams
 
 USAGE_ERROR = 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    prepare_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -48,7 +56,7 @@ def fail(message: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m embdash", description="Explore text embeddings from the command line.")
+    parser = argparse.ArgumentParser(prog="embdash", description="Explore text embeddings from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     models = commands.add_parser("models", help="list the models embdash offers")
@@ -89,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     analogy.add_argument("--model", default="glove-6b-50d", help="a catalogue model id (default glove-6b-50d)")
     analogy.add_argument("--top", type=int, default=5, help="how many words to print (default 5)")
     analogy.set_defaults(run=run_analogy)
+
+    serve = commands.add_parser(
+        "serve", help="start the dashboard (options go to 'streamlit run', e.g. --server.port 8600)",
+        description="Start the dashboard on http://localhost:8501. Every option is passed to 'streamlit run'.",
+    )
+    serve.add_argument("streamlit_options", nargs=argparse.REMAINDER, help="options for 'streamlit run'")
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -122,7 +137,6 @@ def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_param_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per map parameter, with the same defaults and help text as the dashboard."""
-    from embdash.pipeline.params import MapParams
 
     for group in fields(MapParams):
         for f in fields(group.default_factory):
@@ -136,9 +150,7 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
             )
 
 
-def params_from(args) -> "MapParams":
-    from embdash.pipeline.params import MapParams
-
+def params_from(args) -> MapParams:
     groups = {}
     for group in fields(MapParams):
         cls = group.default_factory
@@ -166,32 +178,51 @@ def run_models(args) -> int:
 
 
 def embedded_corpus(args):
-    """Load the input and embed it with the cache, reporting progress on stderr."""
+    """Load the input and its vectors: from the cache without loading the model when all are there, else
+    embedding what is missing (progress on stderr). Returns (corpus, CorpusVectors)."""
+    from embdash.api import _store
     from embdash.io.corpus import load_corpus
-    from embdash.io.store import Store
-    from embdash.models.catalogue import get_spec, load_embedder
-    from embdash.models.embed import embed_corpus
+    from embdash.models.catalogue import get_spec
+    from embdash.models.embed import corpus_vectors, stored_vectors, vectors_key
 
     get_spec(args.model)  # an unknown model fails before the input is read
     corpus = load_corpus(args.input, text_column=args.text_column)
     if getattr(args, "out", None) is not None:  # search prints instead of writing
         check_writable(args.out)
     say = reporter(args)
-    say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}; loading {args.model}…")
-    embedder = load_embedder(args.model, fit_texts=corpus.texts)
-    store = Store.default()
+    say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}")
+    store = _store(None)
     progress = None if args.quiet else progress_printer()
-    if getattr(args, "engine", "local") == "ray":
-        from embdash.models.distributed import embed_with_ray
 
+    def load():
+        from embdash.models.catalogue import load_embedder
+
+        say(f"loading {args.model}…")
+        return load_embedder(args.model, fit_texts=corpus.texts)
+
+    if getattr(args, "engine", "local") == "ray" and stored_vectors(corpus.texts, args.model, store) is None:
+        from embdash.models.distributed import embed_with_ray
+        from embdash.models.embed import CorpusVectors
+
+        embedder = load()
         say(f"embedding on Ray ({args.ray_address or 'a local Ray with this machine’s cores'})…")
         result = embed_with_ray(corpus, args.model, store, progress=progress, address=args.ray_address, embedder=embedder)
+        key = vectors_key(corpus.key, embedder.cache_key, store.vector_dtype)
+        vectors = CorpusVectors(key, embedder.cache_key, result.vectors, result, embedder)
     else:
-        result = embed_corpus(corpus, embedder, store, progress=progress)
+        vectors = corpus_vectors(corpus, args.model, store, load=load, progress=progress)
+    report_embedding(vectors, say)
+    return corpus, vectors
+
+
+def report_embedding(vectors, say) -> None:
+    result = vectors.result
+    if result is None:
+        say(f"all {len(vectors.vectors):,} vectors from the cache (model not loaded)")
+        return
     for problem in result.problems:
         say(f"warning: {problem}")
     say(f"{result.n_computed:,} texts embedded, {result.n_cached:,} from the cache, in {result.seconds:.1f} s")
-    return corpus, embedder, result
 
 
 def reporter(args):
@@ -209,22 +240,24 @@ def progress_printer():
 
 
 def run_embed(args) -> int:
-    corpus, embedder, result = embedded_corpus(args)
+    corpus, vectors = embedded_corpus(args)
     frame = corpus.frame.copy()
-    frame["embedding"] = list(result.vectors.astype(np.float32))
-    write_parquet(frame, args.out, {"model": embedder.spec.id, "cache_key": embedder.cache_key, "text_column": corpus.text_column})
+    frame["embedding"] = list(vectors.vectors.astype(np.float32))
+    write_parquet(frame, args.out, {"model": args.model, "cache_key": vectors.model_key, "text_column": corpus.text_column})
     return 0
 
 
 def run_map(args) -> int:
-    from embdash.config import data_dir
-    from embdash.pipeline import maps, reduce
+    from embdash.api import stage_cache
+    from embdash.pipeline import maps, stages
 
     params = params_from(args)
-    reduce.enable_numba_cache(data_dir() / "numba-cache")
-    corpus, embedder, result = embedded_corpus(args)
+    corpus, vectors = embedded_corpus(args)
     say = reporter(args)
-    mapped = maps.build_map(result.vectors, corpus.texts, params, on_stage=say)
+    mapped = stages.map_result(
+        vectors.vectors, corpus.texts, params, vectors_key=vectors.key, corpus_key=corpus.key,
+        cache=stage_cache(), on_stage=say, note=lambda message: say(f"warning: {message}"),
+    )
     metrics = mapped.metrics
     say(
         f"{metrics.n_clusters} clusters, {metrics.noise_share:.0%} unclustered, "
@@ -235,26 +268,27 @@ def run_map(args) -> int:
     write_parquet(
         frame,
         args.out,
-        {"model": embedder.spec.id, "cache_key": embedder.cache_key, "params": asdict(params), "metrics": asdict(metrics)},
+        {"model": args.model, "cache_key": vectors.model_key, "params": asdict(params), "metrics": asdict(metrics)},
     )
     return 0
 
 
 def run_search(args) -> int:
-    from embdash.config import data_dir
-    from embdash.models.embed import vectors_key
+    from embdash.api import _store
+    from embdash.models.catalogue import load_embedder
     from embdash.tasks import ann, search
 
     if args.k < 1:
         raise EmbdashError(f"--k must be at least 1, got {args.k}.")
     search.check_query(args.query)  # an empty query fails before anything is embedded
-    corpus, embedder, result = embedded_corpus(args)
+    corpus, vectors = embedded_corpus(args)
+    embedder = vectors.embedder or load_embedder(args.model, fit_texts=corpus.texts)  # the query needs the model
     query = search.embed_query(embedder, args.query)
     index = None
     if search.choose_search(len(corpus)) == "ann":
         # The same key as the dashboard's vectors, so both share one index file.
-        index = ann.cached_index(result.vectors, vectors_key(corpus.key, embedder.cache_key, result.vectors.dtype), data_dir(), note=reporter(args))
-    rows, scores = search.search(result.vectors, query, args.k, index=index)
+        index = ann.cached_index(vectors.vectors, vectors.key, _store(None).root, note=reporter(args))
+    rows, scores = search.search(vectors.vectors, query, args.k, index=index)
     found = rows >= 0  # an approximate index may fall short of k
     rows, scores = rows[found], scores[found]
     texts = corpus.texts
@@ -291,12 +325,9 @@ def write_parquet(frame: pd.DataFrame, out: Path, provenance: dict) -> None:
 
 
 def run_compare(args) -> int:
-    from embdash.config import data_dir
+    from embdash import api
     from embdash.io.corpus import load_corpus
-    from embdash.io.store import Store
-    from embdash.models.catalogue import get_spec, load_embedder
-    from embdash.models.embed import embed_corpus
-    from embdash.pipeline import maps, reduce
+    from embdash.models.catalogue import get_spec
     from embdash.tasks import compare
 
     model_ids = compare.check_model_ids(args.models.split(","))
@@ -308,33 +339,13 @@ def run_compare(args) -> int:
         raise EmbdashError(f"--out {args.out}: give a file name in an existing folder, e.g. report.json.")
     params = params_from(args)
     corpus = load_corpus(args.input, text_column=args.text_column)
-    labels = None
-    if args.label_column is not None:
-        if args.label_column not in corpus.frame.columns or args.label_column == corpus.text_column:
-            others = ", ".join(str(c) for c in corpus.frame.columns if c != corpus.text_column) or "none"
-            raise EmbdashError(f"No label column {args.label_column!r} in {args.input.name}; its other columns: {others}.")
-        labels = corpus.frame[args.label_column].to_numpy()
     say = reporter(args)
     say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}; comparing {', '.join(model_ids)}")
-    reduce.enable_numba_cache(data_dir() / "numba-cache")
-    store = Store.default()
-    runs = []
-    for model_id in model_ids:
-        say(f"{model_id}: loading…")
-        embedder, load_seconds = compare.timed_load(lambda: load_embedder(model_id, fit_texts=corpus.texts))
-        embedded = embed_corpus(corpus, embedder, store, progress=None if args.quiet else progress_printer())
-        for problem in embedded.problems:
-            say(f"warning: {problem}")
-        mapped = maps.build_map(embedded.vectors, corpus.texts, params, on_stage=lambda stage: say(f"{model_id}: {stage}"))
-        say(f"{model_id}: timing on a sample of the corpus")
-        cost = compare.cost_of(embedder.spec, embedded.vectors, load_seconds, compare.measure_speed(embedder, corpus.texts))
-        runs.append(compare.ModelRun(model_id, embedder.spec.name, embedded.vectors, mapped.coords, mapped.labels, cost))
-        del embedder  # one model in memory at a time
-    say("comparing…")
-    report = compare.compare(
-        runs, corpus.texts, labels, label_column=args.label_column, params=compare.CompareParams(k=args.k),
-        context={"input": args.input.name, "corpus_key": corpus.key, "text_column": corpus.text_column, "map_params": asdict(params)},
+    report = api.compare(
+        corpus, models=model_ids, labels=args.label_column, k=args.k, on_stage=say,
+        progress=None if args.quiet else progress_printer(), **params_by_name(params),
     )
+    report = dataclasses.replace(report, context={**report.context, "input": args.input.name})
     if args.out.suffix.lower() in {".html", ".htm"}:
         args.out.write_text(compare.report_html(report, f"Model comparison: {args.input.name}"), encoding="utf-8")
     else:
@@ -342,6 +353,17 @@ def run_compare(args) -> int:
     for sentence in report.recommendation:
         say(sentence)
     return 0
+
+
+def params_by_name(params) -> dict:
+    """MapParams as the flat keyword arguments embdash.map and embdash.compare take."""
+    return {name: value for group in asdict(params).values() for name, value in group.items()}
+
+
+def run_serve(args) -> int:
+    from embdash.ui import serve
+
+    return serve.main(args.streamlit_options)
 
 
 def run_inspect(args) -> int:

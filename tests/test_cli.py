@@ -55,7 +55,7 @@ def test_embed_keeps_rows_in_order_with_unit_vectors(tmp_path):
     direct = load_embedder("all-MiniLM-L6-v2").embed(rows["text"].tolist())
     np.testing.assert_allclose(vectors, direct, atol=1e-5)
     again = cli("embed", tmp_path / "in.csv", "--text-column", "text", "--out", tmp_path / "again.parquet", data_dir=tmp_path / "data")
-    assert again.returncode == 0 and "0 texts embedded, 40 from the cache" in again.stderr
+    assert again.returncode == 0 and "all 40 vectors from the cache (model not loaded)" in again.stderr
 
 
 def test_map_adds_coordinates_clusters_and_topics(tmp_path):

@@ -1,5 +1,5 @@
 """The map's labels, topic terms and metrics are kept in the store, so a restarted server shows the map again
-without re-running HDBSCAN, c-TF-IDF or the quality metrics (issue 7, "warm")."""
+without re-running HDBSCAN, c-TF-IDF or the quality metrics."""
 
 import math
 
@@ -15,7 +15,6 @@ import embdash.pipeline.topics
 from embdash.io.store import Store
 from embdash.pipeline import maps
 from embdash.pipeline.params import ClusterParams, MapParams, UmapParams
-from embdash.ui import cache
 
 TIMEOUT = 300
 PARAMS = MapParams(umap=UmapParams(n_neighbors=8), cluster=ClusterParams(min_cluster_size=8, min_samples=3))
@@ -27,6 +26,7 @@ def map_script(params):
     import streamlit as st
 
     from embdash.io.corpus import make_corpus
+    from embdash.ui import cache
     from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
     texts, _ = planted_texts(per_topic=25)

@@ -13,6 +13,7 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
+from embdash.config import prepare_process
 from embdash.errors import ModelError
 
 
@@ -230,6 +231,7 @@ def load_embedder(model_id: str, fit_texts: Sequence[str] | None = None, backend
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    prepare_process()  # before any model library loads
     spec = get_spec(model_id)
     if model_id.startswith(CUSTOM_PREFIX):
         return _load_custom(spec)

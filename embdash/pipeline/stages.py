@@ -121,12 +121,20 @@ class StageCache:
             self.put_array(kind, key, found, params, note)
         return found
 
+    def get_value(self, kind: str, key: str, decode, note: Note = _quiet):
+        """decode(the stored JSON value), from memory or disk, or None."""
+        return self._get(kind, key, lambda: self.store.load_json(kind, key, decode), note)
+
+    def put_value(self, kind: str, key: str, value, encoded, params: dict, note: Note = _quiet) -> None:
+        """Keep `value`; on disk as `encoded` (its JSON form)."""
+        self._put(kind, key, value, lambda: self.store.save_json(kind, key, encoded, params), note)
+
     def value(self, kind: str, key: str, compute: Callable[[], Any], params: dict, encode, decode, note: Note = _quiet):
         """As array(), for a small value kept as JSON: encode/decode map it to JSON and back."""
-        found = self._get(kind, key, lambda: self.store.load_json(kind, key, decode), note)
+        found = self.get_value(kind, key, decode, note)
         if found is None:
             found = compute()
-            self._put(kind, key, found, lambda: self.store.save_json(kind, key, encode(found), params), note)
+            self.put_value(kind, key, found, encode(found), params, note)
         return found
 
     def _get(self, kind: str, key: str, load, note: Note):

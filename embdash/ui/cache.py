@@ -18,7 +18,7 @@ from embdash.hashing import params_key
 from embdash.io.corpus import Corpus
 from embdash.io.store import Store
 from embdash.models.catalogue import get_spec, load_embedder
-from embdash.models.embed import embed_texts, stored_under, vectors_key
+from embdash.models.embed import CorpusVectors, embed_texts, stored_under, vectors_key
 from embdash.pipeline import maps, reduce, stages
 from embdash.pipeline.params import MapParams
 from embdash.pipeline.stages import StageCache
@@ -78,7 +78,7 @@ def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
 
     Kept in memory per server process, and in the parquet store across processes: a text is never
     embedded twice by the same model. The model is loaded only to embed: when every vector is cached
-    under the key it would have, they are returned without it (loading takes seconds, issue 7).
+    under the key it would have, they are returned without it (loading takes seconds).
     """
     cached = _cached_without_model(corpus, model_id)
     if cached is not None:
@@ -86,6 +86,21 @@ def vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray]:
     model = embedder(model_id, corpus)
     key = vectors_key(corpus.key, model.cache_key, store().vector_dtype)
     return key, _embedded_with_progress(key, corpus.texts, model, "texts")
+
+
+def cached_vectors(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray] | None:
+    """(vectors key, vectors) when they are at hand without loading the model; else None."""
+    return _cached_without_model(corpus, model_id)
+
+
+def corpus_vectors(corpus: Corpus, model_id: str) -> CorpusVectors:
+    """vectors(), with the model's cache key and the model itself if this process has it loaded (else None)."""
+    key, array = vectors(corpus, model_id)
+    predicted = _model_key_without_loading(model_id)
+    if predicted is not None and model_id not in _loaded_models():
+        return CorpusVectors(key, predicted[0], array, None, None)
+    model = embedder(model_id, corpus)  # loaded already: from the resource cache
+    return CorpusVectors(key, model.cache_key, array, None, model)
 
 
 def _cached_without_model(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray] | None:
@@ -376,14 +391,6 @@ def compare_embedder(model_id: str, corpus: Corpus):
     if model.cache_key not in times:
         times[model.cache_key] = seconds if seconds >= 0.01 else None
     return model, times[model.cache_key]
-
-
-@st.cache_data(show_spinner="Timing the model on a sample of the corpus…", max_entries=32)
-def compare_speed(model_cache_key: str, corpus_key: str, _model, _texts: list[str]) -> tuple[float, int]:
-    """(texts per second, texts timed), measured once per model and corpus per process."""
-    from embdash.tasks.compare import measure_speed
-
-    return measure_speed(_model, _texts)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -11,12 +11,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash.hashing import params_key
 from embdash.io.corpus import Corpus
 from embdash.pipeline import maps
 from embdash.pipeline.params import MapParams
 from embdash.render import charts
-from embdash.tasks import compare
+from embdash.tasks import compare, model_runs
 from embdash.ui import cache, views
 from embdash.ui.text import plain
 
@@ -33,14 +32,17 @@ def default_models(current: str, options: list[str]) -> list[str]:
 
 
 def model_run(corpus: Corpus, model_id: str, params: MapParams) -> tuple[str, compare.ModelRun, maps.MapResult]:
-    """(run key, the model's run, its map) through the app's caches, so the Map page's maps are reused."""
-    model, load_seconds = cache.compare_embedder(model_id, corpus)  # first: the load is timed here
-    vectors_key, vectors = cache.vectors(corpus, model_id)
-    result = cache.map_result(corpus, vectors_key, vectors, params)
-    speed = cache.compare_speed(model.cache_key, corpus.key, model, corpus.texts)
-    cost = compare.cost_of(model.spec, vectors, load_seconds, speed)
-    run = compare.ModelRun(model_id, model.spec.name, vectors, result.coords, result.labels, cost)
-    return params_key(vectors_key, asdict(params)), run, result
+    """(run key, the model's run, its map) through the library's runs and the app's caches, so the Map
+    page's maps are reused and a model whose vectors are all cached is not loaded."""
+    load_seconds = None
+    if cache.cached_vectors(corpus, model_id) is None:
+        _, load_seconds = cache.compare_embedder(model_id, corpus)  # first: the load is timed here
+    vectors = cache.corpus_vectors(corpus, model_id)
+    cache.map_result(corpus, vectors.key, vectors.vectors, params)  # shows each stage while it computes
+    return model_runs.model_run(
+        corpus, model_id, params, store=cache.store(), cache=cache.stage_cache(), vectors=vectors,
+        load_seconds=load_seconds, note=lambda message: st.warning(plain(message)),
+    )
 
 
 def with_context(report: compare.CompareReport, corpus: Corpus, params: MapParams) -> compare.CompareReport:

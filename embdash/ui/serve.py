@@ -12,13 +12,17 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from embdash.config import prepare_process
+
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
 
-def main() -> int:
+def main(options: list[str] | None = None) -> int:
+    """Run the server with `options` for 'streamlit run' (default: this process's arguments)."""
+    prepare_process()
     PagesManager.uses_pages_directory = False
     import_page_libraries()
-    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if options is None else options)]
     return cli.main()
 
 

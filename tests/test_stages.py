@@ -1,0 +1,160 @@
+"""The map's stages in the library: one key recipe per stage, a store-backed cache that round-trips exactly,
+sets a damaged file aside and recomputes it, and computes a stage only when its own inputs change."""
+
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pytest
+
+import embdash.pipeline.cluster
+import embdash.pipeline.maps
+import embdash.pipeline.reduce
+import embdash.pipeline.topics
+from embdash.io.store import Store
+from embdash.pipeline import stages
+from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
+from tests.fakes import PlantedTopicsEmbedder, planted_texts
+
+PARAMS = MapParams(umap=UmapParams(n_neighbors=8), cluster=ClusterParams(min_cluster_size=8, min_samples=3))
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    texts, topics = planted_texts(per_topic=25)
+    return texts, PlantedTopicsEmbedder().embed(texts), np.asarray(topics)
+
+
+@pytest.fixture()
+def calls(monkeypatch):
+    """Counts calls of the real stage functions (they still run: wrapped, not mocked)."""
+    counted = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
+    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
+                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
+        function = getattr(module, name)
+
+        def wrapper(*args, _name=name, _function=function, **kwargs):
+            counted[_name] += 1
+            return _function(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+    return counted
+
+
+def build(corpus, cache, params=PARAMS, on_stage=None, note=None):
+    texts, vectors, _ = corpus
+    return stages.map_result(vectors, texts, params, vectors_key="vectors-a", corpus_key="corpus-a", cache=cache,
+                             on_stage=on_stage, note=note or (lambda message: None))
+
+
+def same(a, b) -> bool:
+    return (a is None and b is None) or a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+
+
+def test_a_fresh_cache_on_the_same_store_computes_nothing_and_returns_the_same_bits(corpus, calls, tmp_path):
+    store = Store(tmp_path)
+    announced = []
+    first = build(corpus, stages.StageCache(store), on_stage=announced.append)
+    assert announced == list(stages.STAGES)
+    assert calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
+    # The planted topics are found: a wrong stage wiring (labels of another space, say) would not be.
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(corpus[2], first.labels) > 0.9
+
+    announced.clear()
+    again = build(corpus, stages.StageCache(store), on_stage=announced.append)  # a new process, the same disk
+    assert announced == [] and calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
+    assert np.array_equal(again.coords, first.coords) and again.coords.dtype == first.coords.dtype
+    assert np.array_equal(again.cluster_points, first.cluster_points)
+    assert np.array_equal(again.labels, first.labels) and again.labels.dtype == first.labels.dtype
+    assert again.topics == first.topics
+    assert all(same(getattr(again.metrics, f.name), getattr(first.metrics, f.name))
+               for f in dataclasses.fields(first.metrics))
+
+
+def test_each_stage_is_recomputed_only_when_its_own_inputs_change(corpus, calls, tmp_path):
+    cache = stages.StageCache(Store(tmp_path))
+    build(corpus, cache)
+    calls.update(dict.fromkeys(calls, 0))
+
+    build(corpus, cache, dataclasses.replace(PARAMS, topics=TopicParams(n_terms=2)))
+    assert calls == {"project": 0, "cluster": 0, "topic_terms": 1, "measure": 0}
+
+    calls.update(dict.fromkeys(calls, 0))
+    build(corpus, cache, dataclasses.replace(PARAMS, cluster=ClusterParams(min_cluster_size=12, min_samples=3)))
+    assert calls == {"project": 0, "cluster": 1, "topic_terms": 1, "measure": 1}  # the 2-D map is not redrawn
+
+    calls.update(dict.fromkeys(calls, 0))
+    build(corpus, cache, dataclasses.replace(PARAMS, umap=UmapParams(n_neighbors=8, min_dist=0.3)))
+    assert calls["project"] == 1  # only the 2-D layout: the clustering space uses min_dist 0 whatever the map's
+
+
+def test_stage_keys_name_exactly_what_each_stage_depends_on():
+    base = stages.stage_keys("v", "c", PARAMS)
+    other_topics = stages.stage_keys("v", "c", dataclasses.replace(PARAMS, topics=TopicParams(n_terms=3)))
+    assert (other_topics.layout, other_topics.space, other_topics.labels, other_topics.metrics) == (
+        base.layout, base.space, base.labels, base.metrics)
+    assert other_topics.topics != base.topics
+    other_texts = stages.stage_keys("v", "other corpus", PARAMS)
+    assert other_texts.topics != base.topics and other_texts.labels == base.labels
+    other_vectors = stages.stage_keys("w", "c", PARAMS)
+    assert len({other_vectors.layout, base.layout}) == 2 and other_vectors.space != base.space
+    assert len(set(dataclasses.astuple(base))) == 5  # no two stages share a key
+
+
+def test_a_damaged_stage_file_is_set_aside_reported_and_recomputed(corpus, calls, tmp_path):
+    store = Store(tmp_path)
+    first = build(corpus, stages.StageCache(store))
+    keys = stages.stage_keys("vectors-a", "corpus-a", PARAMS)
+    store.artefact_path("labels", keys.labels).write_bytes(b"not parquet")
+    store.json_artefact_path("topics", keys.topics).write_text("{ not json")
+    calls.update(dict.fromkeys(calls, 0))
+    notes = []
+    again = build(corpus, stages.StageCache(store), note=notes.append)
+    assert calls == {"project": 0, "cluster": 1, "topic_terms": 1, "measure": 0}
+    assert np.array_equal(again.labels, first.labels) and again.topics == first.topics
+    assert len(notes) == 2 and all("set aside" in note for note in notes)
+    assert sorted(p.suffix for p in (tmp_path / "artefacts").rglob("*.corrupt")) == [".corrupt", ".corrupt"]
+    # ... and the recomputed ones are stored again, whole.
+    assert store.load_array("labels", keys.labels) is not None
+
+
+def test_artefacts_describe_themselves(corpus, tmp_path):
+    store = Store(tmp_path)
+    build(corpus, stages.StageCache(store))
+    keys = stages.stage_keys("vectors-a", "corpus-a", PARAMS)
+    assert store.load_array_params("layout-2d", keys.layout)["vectors"] == "vectors-a"
+    assert store.load_array_params("labels", keys.labels)["min_cluster_size"] == 8
+    document = json.loads(store.json_artefact_path("topics", keys.topics).read_text())
+    assert document["params"]["corpus"] == "corpus-a" and "library_versions" in document
+
+
+def test_a_cache_that_cannot_be_written_still_returns_the_map(corpus, tmp_path, monkeypatch):
+    store = Store(tmp_path)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "save_array", full_disk)
+    monkeypatch.setattr(store, "save_json", full_disk)
+    notes = []
+    result = build(corpus, stages.StageCache(store), note=notes.append)
+    assert result.metrics.n_points == len(corpus[0])
+    assert notes and all("Could not save" in note for note in notes)
+
+
+def test_the_memory_layer_is_bounded():
+    cache = stages.StageCache(None, memory_items=3)
+    for i in range(5):
+        cache.array("labels", f"k{i}", lambda i=i: np.full(2, i), {})
+    assert cache.get_array("labels", "k0") is None and cache.get_array("labels", "k4").tolist() == [4, 4]
+
+
+def test_build_map_is_the_same_pipeline_without_a_store(corpus, tmp_path):
+    texts, vectors, _ = corpus
+    fresh = stages.build_map(vectors, texts, PARAMS)
+    stored = build(corpus, stages.StageCache(Store(tmp_path)))
+    assert np.array_equal(fresh.coords, stored.coords) and np.array_equal(fresh.labels, stored.labels)
+    assert not (tmp_path / "artefacts").exists() or stored is not None
