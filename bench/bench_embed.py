@@ -329,11 +329,12 @@ def contention_warning(e: dict, m: dict) -> list[str]:
             "so the ratios still compare like with like, but with more noise.", ""]
 
 
-def write_doc_section(section: str) -> None:
-    """Replace this bench's section of docs/benchmarks.md, leaving other sections alone."""
-    block = f"{DOC_START}\n{section}\n{DOC_END}"
+def write_doc_section(section: str, start: str = DOC_START, end: str = DOC_END) -> None:
+    """Replace a bench's section of docs/benchmarks.md (between its start and end markers), leaving the
+    other sections alone."""
+    block = f"{start}\n{section}\n{end}"
     text = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Benchmarks\n\nMeasured on this machine; re-run the scripts in `bench/` to refresh.\n"
-    pattern = re.compile(re.escape(DOC_START) + ".*?" + re.escape(DOC_END), re.S)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block + "\n"
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text, encoding="utf-8")

@@ -76,15 +76,12 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     """
     from dataclasses import asdict
 
-    from embdash.pipeline import maps, stages
+    from embdash.pipeline import maps
 
     corpus = as_corpus(data, text)
     map_params = map_parameters(**params)
     vectors = _vectors(corpus, model, store, progress)
-    result = stages.map_result(
-        vectors.vectors, corpus.texts, map_params, vectors_key=vectors.key, corpus_key=corpus.key,
-        cache=stage_cache(store), on_stage=on_stage,
-    )
+    result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
     frame = maps.map_frame(corpus.frame, corpus.text_column, result)
     frame.attrs["metrics"] = asdict(result.metrics)
     return frame
@@ -123,16 +120,8 @@ def search(
         return loaded[0]
 
     vectors = _vectors(corpus, model, store, None, load=load)
-    embedder = vectors.embedder or load()
-    query_vector = semantic.embed_query(embedder, query)
-    index = None
-    if semantic.choose_search(len(corpus)) == "ann":
-        from embdash.tasks import ann
-
-        index = ann.cached_index(vectors.vectors, vectors.key, _store(store).root)
-    rows, scores = semantic.search(vectors.vectors, query_vector, k, index=index)
-    found = rows >= 0  # an approximate index may fall short of k
-    return semantic.hits_table(corpus.frame, corpus.text_column, rows[found], scores[found])
+    rows, scores = nearest(vectors, vectors.embedder or load(), query, k, store=store)
+    return semantic.hits_table(corpus.frame, corpus.text_column, rows, scores)
 
 
 def compare(
@@ -187,6 +176,32 @@ def compare(
 
 
 # ---- shared by the calls above, the CLI and the pages -----------------------------------------------
+
+
+def corpus_map(corpus, vectors, params: "MapParams", *, store=None, on_stage=None, note=None):
+    """The MapResult of a corpus's cached vectors, every stage through the shared stage cache."""
+    from embdash.pipeline import stages
+
+    return stages.map_result(
+        vectors.vectors, corpus.texts, params, vectors_key=vectors.key, corpus_key=corpus.key,
+        cache=stage_cache(store), on_stage=on_stage, note=note,
+    )
+
+
+def nearest(vectors, embedder, query: str, k: int, *, store=None, note=None):
+    """(rows, cosine scores) of the k vectors nearest the query, best first; an approximate index (kept in
+    the store under the vectors' key, shared with the dashboard) once the corpus is large."""
+    from embdash.tasks import search as semantic
+
+    query_vector = semantic.embed_query(embedder, query)
+    index = None
+    if semantic.choose_search(len(vectors.vectors)) == "ann":
+        from embdash.tasks import ann
+
+        index = ann.cached_index(vectors.vectors, vectors.key, _store(store).root, note=note)
+    rows, scores = semantic.search(vectors.vectors, query_vector, k, index=index)
+    found = rows >= 0  # an approximate index may fall short of k
+    return rows[found], scores[found]
 
 
 def as_corpus(data, text: str | None = None, name: str | None = None) -> "Corpus":

@@ -248,16 +248,13 @@ def run_embed(args) -> int:
 
 
 def run_map(args) -> int:
-    from embdash.api import stage_cache
-    from embdash.pipeline import maps, stages
+    from embdash.api import corpus_map
+    from embdash.pipeline import maps
 
     params = params_from(args)
     corpus, vectors = embedded_corpus(args)
     say = reporter(args)
-    mapped = stages.map_result(
-        vectors.vectors, corpus.texts, params, vectors_key=vectors.key, corpus_key=corpus.key,
-        cache=stage_cache(), on_stage=say, note=lambda message: say(f"warning: {message}"),
-    )
+    mapped = corpus_map(corpus, vectors, params, on_stage=say, note=lambda message: say(f"warning: {message}"))
     metrics = mapped.metrics
     say(
         f"{metrics.n_clusters} clusters, {metrics.noise_share:.0%} unclustered, "
@@ -274,23 +271,16 @@ def run_map(args) -> int:
 
 
 def run_search(args) -> int:
-    from embdash.api import _store
+    from embdash.api import nearest
     from embdash.models.catalogue import load_embedder
-    from embdash.tasks import ann, search
+    from embdash.tasks import search
 
     if args.k < 1:
         raise EmbdashError(f"--k must be at least 1, got {args.k}.")
     search.check_query(args.query)  # an empty query fails before anything is embedded
     corpus, vectors = embedded_corpus(args)
     embedder = vectors.embedder or load_embedder(args.model, fit_texts=corpus.texts)  # the query needs the model
-    query = search.embed_query(embedder, args.query)
-    index = None
-    if search.choose_search(len(corpus)) == "ann":
-        # The same key as the dashboard's vectors, so both share one index file.
-        index = ann.cached_index(vectors.vectors, vectors.key, _store(None).root, note=reporter(args))
-    rows, scores = search.search(vectors.vectors, query, args.k, index=index)
-    found = rows >= 0  # an approximate index may fall short of k
-    rows, scores = rows[found], scores[found]
+    rows, scores = nearest(vectors, embedder, args.query, args.k, note=reporter(args))
     texts = corpus.texts
     hits = pd.DataFrame({"row": rows, "score": np.round(scores.astype(np.float64), 6), "text": [texts[r] for r in rows]})
     if args.format == "json":
