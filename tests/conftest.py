@@ -20,6 +20,27 @@ def private_data_dir(tmp_path_factory):
     return path
 
 
+@pytest.fixture()
+def stage_calls(monkeypatch):
+    """How often each map stage ran: the real functions, wrapped to count their calls (not mocked)."""
+    import embdash.pipeline.cluster
+    import embdash.pipeline.maps
+    import embdash.pipeline.reduce
+    import embdash.pipeline.topics
+
+    counted = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
+    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
+                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
+        real = getattr(module, name)
+
+        def wrapper(*args, _name=name, _real=real, **kwargs):
+            counted[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+    return counted
+
+
 def map_page_by_link(corpus, timeout: float = 300):
     """An AppTest of the dashboard opened by the corpus's link on the Map page, with map settings fit for a
     few dozen documents; not run yet. The timeout covers the first UMAP call's numba compile."""

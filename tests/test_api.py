@@ -56,21 +56,6 @@ def model_loads(monkeypatch):
     return loaded
 
 
-@pytest.fixture()
-def stage_calls(monkeypatch):
-    """Counts of the real map stages (wrapped, not mocked)."""
-    counted = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
-    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
-                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
-        real = getattr(module, name)
-
-        def wrapper(*args, _name=name, _real=real, **kwargs):
-            counted[_name] += 1
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, wrapper)
-    return counted
-
 
 def test_embed_gives_the_models_vectors_and_reuses_them_without_loading_it(frame, store, model_loads):
     from embdash.models.catalogue import load_embedder

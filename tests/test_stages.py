@@ -8,10 +8,6 @@ import math
 import numpy as np
 import pytest
 
-import embdash.pipeline.cluster
-import embdash.pipeline.maps
-import embdash.pipeline.reduce
-import embdash.pipeline.topics
 from embdash.io.store import Store
 from embdash.pipeline import stages
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
@@ -26,21 +22,6 @@ def corpus():
     return texts, PlantedTopicsEmbedder().embed(texts), np.asarray(topics)
 
 
-@pytest.fixture()
-def calls(monkeypatch):
-    """Counts calls of the real stage functions (they still run: wrapped, not mocked)."""
-    counted = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
-    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
-                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
-        function = getattr(module, name)
-
-        def wrapper(*args, _name=name, _function=function, **kwargs):
-            counted[_name] += 1
-            return _function(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, wrapper)
-    return counted
-
 
 def build(corpus, cache, params=PARAMS, on_stage=None, note=None):
     texts, vectors, _ = corpus
@@ -52,12 +33,12 @@ def same(a, b) -> bool:
     return (a is None and b is None) or a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
 
 
-def test_a_fresh_cache_on_the_same_store_computes_nothing_and_returns_the_same_bits(corpus, calls, tmp_path):
+def test_a_fresh_cache_on_the_same_store_computes_nothing_and_returns_the_same_bits(corpus, stage_calls, tmp_path):
     store = Store(tmp_path)
     announced = []
     first = build(corpus, stages.StageCache(store), on_stage=announced.append)
     assert announced == list(stages.STAGES)
-    assert calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
+    assert stage_calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
     # The planted topics are found: a wrong stage wiring (labels of another space, say) would not be.
     from sklearn.metrics import adjusted_rand_score
 
@@ -65,7 +46,7 @@ def test_a_fresh_cache_on_the_same_store_computes_nothing_and_returns_the_same_b
 
     announced.clear()
     again = build(corpus, stages.StageCache(store), on_stage=announced.append)  # a new process, the same disk
-    assert announced == [] and calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
+    assert announced == [] and stage_calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
     assert np.array_equal(again.coords, first.coords) and again.coords.dtype == first.coords.dtype
     assert np.array_equal(again.cluster_points, first.cluster_points)
     assert np.array_equal(again.labels, first.labels) and again.labels.dtype == first.labels.dtype
@@ -74,21 +55,21 @@ def test_a_fresh_cache_on_the_same_store_computes_nothing_and_returns_the_same_b
                for f in dataclasses.fields(first.metrics))
 
 
-def test_each_stage_is_recomputed_only_when_its_own_inputs_change(corpus, calls, tmp_path):
+def test_each_stage_is_recomputed_only_when_its_own_inputs_change(corpus, stage_calls, tmp_path):
     cache = stages.StageCache(Store(tmp_path))
     build(corpus, cache)
-    calls.update(dict.fromkeys(calls, 0))
+    stage_calls.update(dict.fromkeys(stage_calls, 0))
 
     build(corpus, cache, dataclasses.replace(PARAMS, topics=TopicParams(n_terms=2)))
-    assert calls == {"project": 0, "cluster": 0, "topic_terms": 1, "measure": 0}
+    assert stage_calls == {"project": 0, "cluster": 0, "topic_terms": 1, "measure": 0}
 
-    calls.update(dict.fromkeys(calls, 0))
+    stage_calls.update(dict.fromkeys(stage_calls, 0))
     build(corpus, cache, dataclasses.replace(PARAMS, cluster=ClusterParams(min_cluster_size=12, min_samples=3)))
-    assert calls == {"project": 0, "cluster": 1, "topic_terms": 1, "measure": 1}  # the 2-D map is not redrawn
+    assert stage_calls == {"project": 0, "cluster": 1, "topic_terms": 1, "measure": 1}  # the 2-D map is not redrawn
 
-    calls.update(dict.fromkeys(calls, 0))
+    stage_calls.update(dict.fromkeys(stage_calls, 0))
     build(corpus, cache, dataclasses.replace(PARAMS, umap=UmapParams(n_neighbors=8, min_dist=0.3)))
-    assert calls["project"] == 1  # only the 2-D layout: the clustering space uses min_dist 0 whatever the map's
+    assert stage_calls["project"] == 1  # only the 2-D layout: the clustering space uses min_dist 0 whatever the map's
 
 
 def test_stage_keys_name_exactly_what_each_stage_depends_on():
@@ -104,16 +85,16 @@ def test_stage_keys_name_exactly_what_each_stage_depends_on():
     assert len(set(dataclasses.astuple(base))) == 5  # no two stages share a key
 
 
-def test_a_damaged_stage_file_is_set_aside_reported_and_recomputed(corpus, calls, tmp_path):
+def test_a_damaged_stage_file_is_set_aside_reported_and_recomputed(corpus, stage_calls, tmp_path):
     store = Store(tmp_path)
     first = build(corpus, stages.StageCache(store))
     keys = stages.stage_keys("vectors-a", "corpus-a", PARAMS)
     store.artefact_path("labels", keys.labels).write_bytes(b"not parquet")
     store.json_artefact_path("topics", keys.topics).write_text("{ not json")
-    calls.update(dict.fromkeys(calls, 0))
+    stage_calls.update(dict.fromkeys(stage_calls, 0))
     notes = []
     again = build(corpus, stages.StageCache(store), note=notes.append)
-    assert calls == {"project": 0, "cluster": 1, "topic_terms": 1, "measure": 0}
+    assert stage_calls == {"project": 0, "cluster": 1, "topic_terms": 1, "measure": 0}
     assert np.array_equal(again.labels, first.labels) and again.topics == first.topics
     assert len(notes) == 2 and all("set aside" in note for note in notes)
     assert sorted(p.suffix for p in (tmp_path / "artefacts").rglob("*.corrupt")) == [".corrupt", ".corrupt"]

@@ -52,22 +52,6 @@ def restart() -> None:
     st.cache_resource.clear()
 
 
-@pytest.fixture()
-def calls(monkeypatch):
-    """Counts calls of the real stage functions (they still run: wrapped, not mocked)."""
-    counted = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
-    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
-                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
-        monkeypatch.setattr(module, name, counting(counted, name, getattr(module, name)))
-    return counted
-
-
-def counting(counted: dict, name: str, function):
-    def wrapper(*args, **kwargs):
-        counted[name] += 1
-        return function(*args, **kwargs)
-
-    return wrapper
 
 
 def run_map() -> AppTest:
@@ -83,9 +67,9 @@ def same_metrics(a: maps.MapMetrics, b: maps.MapMetrics) -> bool:
     return all(same(getattr(a, f), getattr(b, f)) for f in ("trustworthiness", "silhouette", "noise_share", "n_clusters", "n_points"))
 
 
-def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(data_folder, calls):
+def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(data_folder, stage_calls):
     first = run_map()
-    assert calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
+    assert stage_calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
     texts, vectors = first.session_state["texts"], first.session_state["vectors"]
     computed = first.session_state["result"]
     assert computed.metrics.n_clusters >= 2  # something worth naming
@@ -94,12 +78,12 @@ def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(data_fold
     labels = embdash.pipeline.cluster.cluster(computed.cluster_points, PARAMS.cluster)
     terms = embdash.pipeline.topics.topic_terms(texts, labels, PARAMS.topics)
     metrics = embdash.pipeline.maps.measure(vectors, computed.coords, computed.cluster_points, labels)
-    for name in calls:
-        calls[name] = 0
+    for name in stage_calls:
+        stage_calls[name] = 0
 
     restart()
     again = run_map().session_state["result"]
-    assert calls == {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
+    assert stage_calls == {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
     assert np.array_equal(again.labels, labels) and again.labels.dtype == labels.dtype
     assert again.topics == terms  # same clusters, same terms in the same order, scores bit for bit
     assert all(type(score) is float for ranked in again.topics.values() for _, score in ranked)
@@ -109,31 +93,31 @@ def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(data_fold
     assert {"layout-2d", "cluster-space", "labels", "topics", "metrics"} <= stored
 
 
-def test_other_parameters_are_other_artefacts(data_folder, calls):
+def test_other_parameters_are_other_artefacts(data_folder, stage_calls):
     run_map()
     restart()
     params = MapParams(umap=PARAMS.umap, cluster=PARAMS.cluster, topics=type(PARAMS.topics)(n_terms=2))
     at = AppTest.from_function(map_script, kwargs={"params": params}, default_timeout=TIMEOUT).run()
     assert not at.exception
     # New topic parameters: topic terms again, nothing upstream of them.
-    assert calls == {"project": 2, "cluster": 1, "topic_terms": 2, "measure": 1}
+    assert stage_calls == {"project": 2, "cluster": 1, "topic_terms": 2, "measure": 1}
     assert all(len(ranked) <= 2 for ranked in at.session_state["result"].topics.values())
 
 
 @pytest.mark.parametrize("kind", ["labels", "topics", "metrics"])
-def test_a_damaged_artefact_is_reported_and_recomputed(data_folder, calls, kind):
+def test_a_damaged_artefact_is_reported_and_recomputed(data_folder, stage_calls, kind):
     before = run_map().session_state["result"]
     (path,) = [p for p in (data_folder / "artefacts" / kind).iterdir() if not p.name.startswith(".")]
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # truncated, as by a crash
-    for name in calls:
-        calls[name] = 0
+    for name in stage_calls:
+        stage_calls[name] = 0
 
     restart()
     at = run_map()
     assert any(f"damaged {kind} file was set aside" in w.value for w in at.warning)
     assert path.with_name(path.name + ".corrupt").is_file()
     recomputed = {"labels": "cluster", "topics": "topic_terms", "metrics": "measure"}[kind]
-    assert calls[recomputed] == 1 and calls["project"] == 0
+    assert stage_calls[recomputed] == 1 and stage_calls["project"] == 0
     after = at.session_state["result"]
     assert np.array_equal(after.labels, before.labels)
     assert after.topics == before.topics

@@ -2,7 +2,6 @@
 computing a stage, and a map the page made is a cache hit for `embdash map` (same parameters)."""
 
 import pandas as pd
-import pytest
 import streamlit as st
 
 import embdash.api
@@ -41,20 +40,6 @@ def fresh_processes() -> None:
     embdash.api._stores.clear()
     embdash.api._stage_caches.clear()
 
-
-@pytest.fixture()
-def stage_calls(monkeypatch):
-    counted = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
-    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
-                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
-        real = getattr(module, name)
-
-        def wrapper(*args, _name=name, _real=real, **kwargs):
-            counted[_name] += 1
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, wrapper)
-    return counted
 
 
 def cli_map(path, out, capsys) -> tuple[pd.DataFrame, str]:

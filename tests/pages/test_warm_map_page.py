@@ -4,10 +4,6 @@ import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import embdash.pipeline.cluster
-import embdash.pipeline.maps
-import embdash.pipeline.reduce
-import embdash.pipeline.topics
 from embdash.io.corpus import make_corpus
 from embdash.io.store import Store
 from tests.conftest import map_page_by_link
@@ -35,30 +31,19 @@ def shown(at: AppTest) -> tuple:
     return metrics, clusters[["cluster", "topic", "size", "top terms"]].to_dict("records")
 
 
-def test_the_map_page_after_a_restart_recomputes_nothing(monkeypatch):
+def test_the_map_page_after_a_restart_recomputes_nothing(stage_calls):
     corpus = stored_corpus()
     at = map_page_by_link(corpus)
     at.run()
     before = shown(at)
     assert int(dict(before[0])["Clusters"]) >= 2  # a map worth caching: clusters with topic terms
+    computed = dict(stage_calls)
 
-    calls = {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
-
-    def counting(name, function):
-        def wrapper(*args, **kwargs):
-            calls[name] += 1
-            return function(*args, **kwargs)
-
-        return wrapper
-
-    for module, name in [(embdash.pipeline.reduce, "project"), (embdash.pipeline.cluster, "cluster"),
-                         (embdash.pipeline.topics, "topic_terms"), (embdash.pipeline.maps, "measure")]:
-        monkeypatch.setattr(module, name, counting(name, getattr(module, name)))
     # A restart: every in-memory cache is gone, and cache.store() is a new Store on the same folder.
     st.cache_data.clear()
     st.cache_resource.clear()
 
     at.run()
     assert shown(at) == before
-    assert calls == {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0}
+    assert stage_calls == computed
     assert not at.warning
