@@ -123,24 +123,25 @@ def test_serve_options_go_to_streamlit_untouched():
 # The wheel: what a non-editable install gets
 
 
+def project_files(*under: str) -> list[str]:
+    """The checkout's files, tracked or new, without what .gitignore leaves out (.venv, caches, outputs)."""
+    listed = run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", *under])
+    assert listed.returncode == 0, listed.stderr
+    return [name for name in listed.stdout.splitlines() if (REPO / name).is_file()]
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """A wheel built from a copy of the checkout (the build leaves build/ and *.egg-info where it runs)."""
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
-    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "__pycache__", "*.egg-info", "build", ".embdash-data", "test-artifacts", ".pytest_cache",
-    ))
+    for name in project_files():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, source / name)
     built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", work / "dist", source], timeout=600)
     assert built.returncode == 0, built.stderr
     (path,) = (work / "dist").glob("embdash-*.whl")
     return path
-
-
-def tracked_package_files() -> set[str]:
-    listed = run(["git", "ls-files", "embdash"])
-    assert listed.returncode == 0, listed.stderr
-    return set(listed.stdout.split())
 
 
 def test_wheel_holds_the_package_and_nothing_else(wheel):
@@ -149,7 +150,7 @@ def test_wheel_holds_the_package_and_nothing_else(wheel):
     assert wheel.name.startswith(f"embdash-{embdash.__version__}-")
     names = zipfile.ZipFile(wheel).namelist()
     code = {name for name in names if ".dist-info/" not in name}
-    assert code == tracked_package_files()  # every subpackage, and every data file if one is added
+    assert code == set(project_files("embdash"))  # every subpackage, and every data file if one is added
     assert not [name for name in code if name.split("/")[0] in {"tests", "pages", "bench", "scripts", "data"}]
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "embdash = embdash.cli:main" in entry_points
