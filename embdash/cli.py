@@ -37,9 +37,9 @@ USAGE_ERROR = 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit status (the `embdash` script exits with it)."""
     prepare_process()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(build_parser(), sys.argv[1:] if argv is None else list(argv))
     try:
         return args.run(args)
     except EmbdashError as error:
@@ -48,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
     except KeyboardInterrupt:
         return fail("Interrupted; what was embedded so far is kept in the cache.")
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Everything after 'serve' goes to Streamlit untouched: argparse would refuse options such as
+    --server.port as unknown even where a catch-all argument follows them."""
+    if argv[:1] == ["serve"] and argv[1:2] not in (["-h"], ["--help"]):
+        return argparse.Namespace(command="serve", streamlit_options=argv[1:], run=run_serve)
+    return parser.parse_args(argv)
 
 
 def fail(message: str) -> int:

