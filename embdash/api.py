@@ -203,7 +203,7 @@ def as_corpus(data, text: str | None = None, name: str | None = None) -> "Corpus
         raise TypeError("Pass a DataFrame, a list of texts or a pathlib.Path; a single string is ambiguous.")
     if isinstance(data, pd.DataFrame):
         if text is None:
-            from embdash.io.corpus import guess_text_column
+            from embdash.io.readers import guess_text_column
 
             text = guess_text_column(data)
         return make_corpus(data, text, name=name or "DataFrame")

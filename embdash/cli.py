@@ -367,7 +367,8 @@ def run_serve(args) -> int:
 
 
 def run_inspect(args) -> int:
-    from embdash.io.corpus import make_corpus, quality_report, read_table
+    from embdash.io.corpus import make_corpus, quality_report
+    from embdash.io.readers import read_table
 
     frame, report = read_table(args.input, args.input.name, max_bytes=int(args.max_mb * 1024 * 1024))
     text_column = args.text_column or report.text_column_guess

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from embdash.errors import EmbdashError
-from embdash.io.corpus import make_corpus, read_table
+from embdash.io.corpus import make_corpus
+from embdash.io.readers import read_table
 from embdash.ui import cache, state, views, widgets
 
 st.title("Your corpus")

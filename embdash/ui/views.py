@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from embdash.io import exports
-from embdash.io.corpus import Corpus, LoadReport
+from embdash.io.corpus import Corpus
 from embdash.io.corpus import quality_report as corpus_quality
+from embdash.io.readers import LoadReport
 from embdash.io.store import CorpusInfo
 from embdash.pipeline import maps
 from embdash.ui import links
