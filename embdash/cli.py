@@ -328,7 +328,7 @@ def run_compare(args) -> int:
     from embdash import api
     from embdash.io.corpus import load_corpus
     from embdash.models.catalogue import get_spec
-    from embdash.tasks import compare
+    from embdash.tasks import compare, compare_report
 
     model_ids = compare.check_model_ids(args.models.split(","))
     for model_id in model_ids:  # an unknown model fails before anything is read
@@ -347,9 +347,9 @@ def run_compare(args) -> int:
     )
     report = dataclasses.replace(report, context={**report.context, "input": args.input.name})
     if args.out.suffix.lower() in {".html", ".htm"}:
-        args.out.write_text(compare.report_html(report, f"Model comparison: {args.input.name}"), encoding="utf-8")
+        args.out.write_text(compare_report.report_html(report, f"Model comparison: {args.input.name}"), encoding="utf-8")
     else:
-        args.out.write_text(compare.report_json(report), encoding="utf-8")
+        args.out.write_text(compare_report.report_json(report), encoding="utf-8")
     for sentence in report.recommendation:
         say(sentence)
     return 0
