@@ -34,7 +34,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import embdash
 from embdash import config
 from embdash.config import data_dir
 from embdash.errors import CacheError, CorpusError
@@ -61,6 +60,7 @@ from embdash.io.vector_parts import (
     read_vectors_part,
     write_vector_part,
 )
+from embdash.version import VERSION
 
 MAX_PARTS = 16  # more parts than this in one model's folder get merged into one
 # Matched with fullmatch: "$" alone would also accept a trailing newline.
@@ -169,7 +169,7 @@ class Store:
             "dim": int(vectors.shape[1]),
             "dtype": self.vector_dtype.name,
             "n": len(hashes),
-            "embdash_version": embdash.__version__,
+            "embdash_version": VERSION,
             "library_versions": library_versions(),
             "created": utc_now(),
         }
@@ -198,7 +198,7 @@ class Store:
                 dtype=self.vector_dtype.name,
                 compacted_from=len(index.parts),
                 created=utc_now(),
-                embdash_version=embdash.__version__,
+                embdash_version=VERSION,
                 library_versions=library_versions(),
             )
             merged = index.parts[0].parent / f"part-{texts_key(hashes)}.parquet"
@@ -291,7 +291,7 @@ class Store:
                 "key": corpus.key,
                 "n_rows": len(corpus.frame),
                 "created": utc_now(),
-                "embdash_version": embdash.__version__,
+                "embdash_version": VERSION,
                 "library_versions": library_versions(),
             }
             _write_table_atomically(with_description(_frame_to_table(corpus.frame), description), path)
@@ -374,7 +374,7 @@ class Store:
             "dtype": array.dtype.str,
             "params": params,
             "created": utc_now(),
-            "embdash_version": embdash.__version__,
+            "embdash_version": VERSION,
             "library_versions": library_versions(),
         }
         _write_table_atomically(_array_table(array, description), path)
@@ -416,7 +416,7 @@ class Store:
             "key": key,
             "params": params,
             "created": utc_now(),
-            "embdash_version": embdash.__version__,
+            "embdash_version": VERSION,
             "library_versions": library_versions(),
             "value": value,
         }

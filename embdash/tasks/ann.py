@@ -17,7 +17,7 @@ import numpy as np
 
 from embdash.errors import CacheError
 from embdash.io.atomic import write_atomically
-from embdash.tasks.search import allowed_rows
+from embdash.tasks.ranking import allowed_rows
 
 # Graph degree and beam widths: measured in bench/bench_search.py to give recall@10 >= 0.95 on
 # 100,000 clustered 384-d vectors. Part of the file name, so a change rebuilds old indexes.
