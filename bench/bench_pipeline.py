@@ -40,8 +40,8 @@ MODEL = "all-MiniLM-L6-v2"
 
 
 def embdash_cold(texts, embedder, root: Path) -> dict:
+    from embdash.dataio.store import Store
     from embdash.hashing import params_key
-    from embdash.io.store import Store
     from embdash.models.embed import embed_texts, vectors_key
     from embdash.pipeline import maps
     from embdash.pipeline.params import MapParams
@@ -68,8 +68,8 @@ def embdash_cold(texts, embedder, root: Path) -> dict:
 def embdash_warm(texts, embedder, root: Path) -> dict:
     import pandas as pd
 
+    from embdash.dataio.store import Store
     from embdash.hashing import params_key
-    from embdash.io.store import Store
     from embdash.models.embed import embed_texts, vectors_key
     from embdash.pipeline import cluster as clustering
     from embdash.pipeline import maps, topics

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.readers import read_table
 from embdash.errors import EmbdashError
-from embdash.io.corpus import make_corpus
-from embdash.io.readers import read_table
 from embdash.ui import cache, server_settings, state, views, widgets
 
 st.title("Your corpus")

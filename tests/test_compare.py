@@ -211,7 +211,7 @@ def test_cost_uses_the_catalogue_when_the_load_was_not_measured():
 def test_real_model_against_itself_and_the_sample_labels():
     """The default model on part of the sample corpus: itself agrees exactly; it separates the written
     categories far above chance."""
-    from embdash.io.corpus import load_corpus, sample_corpus_path
+    from embdash.dataio.corpus import load_corpus, sample_corpus_path
     from embdash.models.catalogue import load_embedder
 
     corpus = load_corpus(sample_corpus_path(), text_column="text")

@@ -1,4 +1,4 @@
-"""Tests for embdash.io.corpus, readers and frames: every format, encoding and delimiter, hostile inputs, keys, quality.
+"""Tests for embdash.dataio.corpus, readers and frames: every format, encoding and delimiter, hostile inputs, keys, quality.
 
 Hostile files are generated in tmp_path (nothing large is committed).
 """
@@ -17,8 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from embdash.errors import CorpusError
-from embdash.io.corpus import (
+from embdash.dataio.corpus import (
     Corpus,
     QualityReport,
     corpus_key,
@@ -27,13 +26,14 @@ from embdash.io.corpus import (
     quality_report,
     sample_corpus_path,
 )
-from embdash.io.frames import normalise_frame
-from embdash.io.readers import (
+from embdash.dataio.frames import normalise_frame
+from embdash.dataio.readers import (
     LoadReport,
     detect_delimiter,
     guess_text_column,
     read_table,
 )
+from embdash.errors import CorpusError
 
 # Texts a real corpus has: punctuation that collides with CSV syntax, emoji (incl. ZWJ sequences),
 # RTL scripts, CJK, combining accents (NFD must stay NFD), and words pandas would call missing.

@@ -5,10 +5,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from embdash.dataio.corpus import make_corpus, sample_corpus_path
+from embdash.dataio.store import Store
 from embdash.errors import ModelError
 from embdash.hashing import text_hash
-from embdash.io.corpus import make_corpus, sample_corpus_path
-from embdash.io.store import Store
 from embdash.models.catalogue import load_embedder
 from embdash.models.distributed import (
     BATCH_SIZE,

@@ -10,10 +10,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.errors import ModelError
 from embdash.hashing import text_hash
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models import embed as embed_module
 from embdash.models.embed import EmbedResult, embed_corpus, embed_texts
 from tests.fakes import PlantedTopicsEmbedder, planted_texts

@@ -12,7 +12,7 @@ import embdash.pipeline.cluster
 import embdash.pipeline.maps
 import embdash.pipeline.reduce
 import embdash.pipeline.topics
-from embdash.io.store import Store
+from embdash.dataio.store import Store
 from embdash.pipeline import stages
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from tests.fakes import PlantedTopicsEmbedder, planted_texts

@@ -43,10 +43,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from embdash.config import data_dir
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.errors import CacheError, ModelError
 from embdash.hashing import text_hash
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import Embedder, get_spec, load_embedder
 from embdash.models.embed import (
     SAVE_EVERY,

@@ -14,10 +14,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.errors import CacheError, ModelError
 from embdash.hashing import params_key, text_hash
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import Embedder
 
 SAVE_EVERY = 4096  # vectors per part file written during a run

@@ -15,8 +15,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from embdash.dataio.atomic import write_atomically
 from embdash.errors import CacheError
-from embdash.io.atomic import write_atomically
 from embdash.tasks.ranking import allowed_rows
 
 # Graph degree and beam widths: measured in bench/bench_search.py to give recall@10 >= 0.95 on

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from embdash.io import exports
+from embdash.dataio import exports
 from embdash.tasks.compare import CompareReport
 
 

@@ -14,9 +14,9 @@ import numpy as np
 import streamlit as st
 
 from embdash.config import data_dir
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.hashing import params_key
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import get_spec, load_embedder
 from embdash.models.embed import CorpusVectors, embed_texts, stored_under, vectors_key
 from embdash.pipeline import maps, reduce, stages

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash.io.corpus import Corpus
+from embdash.dataio.corpus import Corpus
 from embdash.pipeline import maps
 from embdash.pipeline.params import MapParams
 from embdash.render import charts

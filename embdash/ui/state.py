@@ -7,8 +7,8 @@ import contextlib
 import streamlit as st
 
 from embdash import config
+from embdash.dataio.corpus import Corpus, load_corpus, sample_corpus_path
 from embdash.errors import CacheError, EmbdashError
-from embdash.io.corpus import Corpus, load_corpus, sample_corpus_path
 from embdash.models.catalogue import CATALOGUE, DEFAULT_MODEL_ID
 from embdash.ui import cache
 from embdash.ui.server_settings import settings

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from embdash.io.corpus import load_corpus
-from embdash.io.store import Store
+from embdash.dataio.corpus import load_corpus
+from embdash.dataio.store import Store
 from tests.browser.conftest import (
     PLAIN_STREAMLIT_RUN,
     drag_box,

@@ -8,9 +8,9 @@ import pytest
 import streamlit as st
 
 import embdash.pipeline.reduce
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store
 from embdash.hashing import text_hash
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import DEFAULT_MODEL_ID, expected_cache_key
 from embdash.ui import cache
 from tests.conftest import map_page_by_link

@@ -8,8 +8,8 @@ import embdash.pipeline.cluster
 import embdash.pipeline.maps
 import embdash.pipeline.reduce
 import embdash.pipeline.topics
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store
 from tests.conftest import map_page_by_link
 
 TOPICS = {

@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from embdash.dataio.frames import normalise_frame
 from embdash.errors import CorpusError
-from embdash.io.frames import normalise_frame
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # Streamlit's default upload cap (server.maxUploadSize)
 

@@ -36,23 +36,21 @@ import pyarrow.parquet as pq
 
 from embdash import config
 from embdash.config import data_dir
-from embdash.errors import CacheError, CorpusError
-from embdash.hashing import texts_key
-from embdash.io.atomic import (
+from embdash.dataio.atomic import (
     disk_message,
     remove_quietly,
     write_atomically,
     write_bytes_atomically,
 )
-from embdash.io.corpus import Corpus
-from embdash.io.provenance import (
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.provenance import (
     description_of,
     library_versions,
     read_description,
     utc_now,
     with_description,
 )
-from embdash.io.vector_parts import (
+from embdash.dataio.vector_parts import (
     folder_signature,
     parse_vector_dtype,
     part_dimension,
@@ -60,6 +58,8 @@ from embdash.io.vector_parts import (
     read_vectors_part,
     write_vector_part,
 )
+from embdash.errors import CacheError, CorpusError
+from embdash.hashing import texts_key
 from embdash.version import VERSION
 
 MAX_PARTS = 16  # more parts than this in one model's folder get merged into one

@@ -10,9 +10,14 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from embdash.dataio.frames import json_bytes, json_values, normalise_frame, text_values
+from embdash.dataio.readers import (
+    DEFAULT_MAX_BYTES,
+    column_list,
+    display_name,
+    read_table,
+)
 from embdash.errors import CorpusError
-from embdash.io.frames import json_bytes, json_values, normalise_frame, text_values
-from embdash.io.readers import DEFAULT_MAX_BYTES, column_list, display_name, read_table
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from embdash import config
-from embdash.io.atomic import write_atomically
-from embdash.io.provenance import METADATA_KEY, description_json
+from embdash.dataio.atomic import write_atomically
+from embdash.dataio.provenance import METADATA_KEY, description_json
 
 # Hashes are unique (a dictionary only costs) and hex (zstd halves them); float vectors do not
 # compress, and skipping it makes a warm read about a third faster.
