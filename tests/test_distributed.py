@@ -11,7 +11,6 @@ from embdash.errors import ModelError
 from embdash.hashing import text_hash
 from embdash.models.catalogue import load_embedder
 from embdash.models.distributed import (
-    BATCH_SIZE,
     add_engine_arguments,
     corpus_shards,
     corpus_source,
@@ -20,7 +19,7 @@ from embdash.models.distributed import (
     local_runtime_env,
     shard_count,
 )
-from embdash.models.embed import embed_corpus, embed_texts
+from embdash.models.embed import BATCH_SIZE, embed_corpus, embed_texts
 from tests.conftest import REPO
 
 ray = pytest.importorskip("ray")
