@@ -1,4 +1,4 @@
-"""Benchmark: the Map page shown again after a server restart, everything cached (issue 7: warm < 2 s).
+"""Benchmark: the Map page shown again after a server restart, everything cached (target: warm < 2 s).
 
   1. cold, in one process: a 10,000-document corpus (bench_embed.build_corpus) is stored, its vectors are
      put in the store under the default model's cache key, and the Map page runs once through

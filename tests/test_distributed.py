@@ -206,8 +206,8 @@ def test_cli_embed_on_ray_writes_what_the_local_engine_writes(corpus, tmp_path, 
 
 
 def test_a_ray_run_leaves_print_alone(local_ray, corpus, tmp_path):
-    # Ray Data's progress bars used to swap builtins.print for a Python function for good; numba code
-    # compiled later in the process (UMAP's neighbour search) then failed to type `print`.
+    # builtins.print must stay the builtin after a Ray run (Ray Data's progress bars can swap it): numba
+    # code compiled later in the process (UMAP's neighbour search) cannot type a Python `print`.
     import builtins
     import types
 

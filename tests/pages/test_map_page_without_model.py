@@ -1,5 +1,5 @@
 """The Map page loads the embedding model only to embed: after a restart with every vector cached it shows the
-same map without loading it (issue 7: loading it only to learn its cache key took 14 s); a text not cached yet
+same map without loading it (a load only to learn the model's cache key costs seconds); a text not cached yet
 still loads the model and embeds that text."""
 
 import numpy as np

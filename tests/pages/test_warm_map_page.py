@@ -1,4 +1,4 @@
-"""The Map page after a server restart: every stage comes from the store, nothing is recomputed (issue 7)."""
+"""The Map page after a server restart: every stage comes from the store, nothing is recomputed."""
 
 import pandas as pd
 import streamlit as st
