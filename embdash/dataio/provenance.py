@@ -12,6 +12,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from embdash.version import VERSION
+
 METADATA_KEY = b"embdash"
 
 
@@ -29,6 +31,11 @@ def library_versions() -> dict[str, str]:
         except importlib_metadata.PackageNotFoundError:
             pass
     return versions
+
+
+def stamp() -> dict:
+    """When and with what a file was made: the creation time, embdash's version and the libraries' versions."""
+    return {"created": utc_now(), "embdash_version": VERSION, "library_versions": library_versions()}
 
 
 def description_json(description: Any) -> bytes:

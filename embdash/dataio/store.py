@@ -45,9 +45,8 @@ from embdash.dataio.atomic import (
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.provenance import (
     description_of,
-    library_versions,
     read_description,
-    utc_now,
+    stamp,
     with_description,
 )
 from embdash.dataio.vector_parts import (
@@ -60,7 +59,6 @@ from embdash.dataio.vector_parts import (
 )
 from embdash.errors import CacheError, CorpusError
 from embdash.hashing import texts_key
-from embdash.version import VERSION
 
 MAX_PARTS = 16  # more parts than this in one model's folder get merged into one
 # Matched with fullmatch: "$" alone would also accept a trailing newline.
@@ -169,9 +167,7 @@ class Store:
             "dim": int(vectors.shape[1]),
             "dtype": self.vector_dtype.name,
             "n": len(hashes),
-            "embdash_version": VERSION,
-            "library_versions": library_versions(),
-            "created": utc_now(),
+            **stamp(),
         }
         path = folder / f"part-{texts_key(hashes)}.parquet"
         with self._lock:
@@ -197,9 +193,7 @@ class Store:
                 dim=int(vectors.shape[1]),
                 dtype=self.vector_dtype.name,
                 compacted_from=len(index.parts),
-                created=utc_now(),
-                embdash_version=VERSION,
-                library_versions=library_versions(),
+                **stamp(),
             )
             merged = index.parts[0].parent / f"part-{texts_key(hashes)}.parquet"
             write_vector_part(merged, hashes, vectors, description)
@@ -290,9 +284,7 @@ class Store:
                 "text_column": corpus.text_column,
                 "key": corpus.key,
                 "n_rows": len(corpus.frame),
-                "created": utc_now(),
-                "embdash_version": VERSION,
-                "library_versions": library_versions(),
+                **stamp(),
             }
             _write_table_atomically(with_description(_frame_to_table(corpus.frame), description), path)
         self.touch_corpus(corpus.key)
@@ -373,9 +365,7 @@ class Store:
             "shape": list(array.shape),
             "dtype": array.dtype.str,
             "params": params,
-            "created": utc_now(),
-            "embdash_version": VERSION,
-            "library_versions": library_versions(),
+            **stamp(),
         }
         _write_table_atomically(_array_table(array, description), path)
         return path
@@ -415,9 +405,7 @@ class Store:
             "kind": kind,
             "key": key,
             "params": params,
-            "created": utc_now(),
-            "embdash_version": VERSION,
-            "library_versions": library_versions(),
+            **stamp(),
             "value": value,
         }
         write_bytes_atomically(path, json.dumps(document, sort_keys=True).encode("utf-8"))

@@ -51,11 +51,11 @@ from embdash.models.catalogue import Embedder, get_spec, load_embedder
 from embdash.models.embed import (
     SAVE_EVERY,
     EmbedResult,
-    _provenance,
     assembled_result,
     batch_plan,
     cached_vectors,
     distinct_hashes,
+    model_provenance,
 )
 
 RAY_REQUIREMENT = "ray==2.60.0"
@@ -267,7 +267,7 @@ def _run(ray, source, shards, batches, unique_hashes, embedder, backend, dim, st
     )
     _quiet(vectors_out)
 
-    provenance = {**_provenance(embedder), "engine": "ray", "backend": backend}
+    provenance = {**model_provenance(embedder), "engine": "ray", "backend": backend}
     writer = _OrderedPartWriter(store, embedder.cache_key, provenance)
     computed: dict[int, np.ndarray] = {}
     done = 0

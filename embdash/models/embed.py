@@ -279,7 +279,7 @@ class _CacheWriter:
         self.store = store
         self.cache_key = embedder.cache_key
         self.dtype = np.dtype(np.float32) if store is None else store.vector_dtype
-        self.provenance = _provenance(embedder)
+        self.provenance = model_provenance(embedder)
         self.problems: list[str] = []
         self._hashes: list[str] = []
         self._vectors: list[np.ndarray] = []
@@ -306,7 +306,7 @@ class _CacheWriter:
             self.problems.append(f"Could not save to the cache: {reason}; the vectors are kept for this session only.")
 
 
-def _provenance(embedder: Embedder) -> dict:
+def model_provenance(embedder: Embedder) -> dict:
     spec = embedder.spec
     return {
         "model_id": spec.id,
