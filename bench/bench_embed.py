@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from embdash.io.store import Store  # noqa: E402
+from embdash.dataio.store import Store  # noqa: E402
 from embdash.models.embed import embed_texts  # noqa: E402
 
 MODEL_ID = "all-MiniLM-L6-v2"

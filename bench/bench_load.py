@@ -159,8 +159,8 @@ def check_cache(data_dir: Path) -> dict:
     corpus's vectors exactly what a fresh read gives, agreeing with the model."""
     import pyarrow.parquet as pq
 
-    from embdash.io.corpus import load_corpus, sample_corpus_path
-    from embdash.io.store import Store
+    from embdash.dataio.corpus import load_corpus, sample_corpus_path
+    from embdash.dataio.store import Store
     from embdash.models.catalogue import DEFAULT_MODEL_ID, load_embedder
     from embdash.models.embed import embed_texts
 

@@ -53,7 +53,7 @@ CHILD = RSS + r"""
 import resource, time, hashlib
 import numpy as np
 from embdash.models.embed import embed_texts
-from embdash.io.store import Store
+from embdash.dataio.store import Store
 from embdash.models.catalogue import ModelSpec
 
 class HashEmbedder:

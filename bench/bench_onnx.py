@@ -4,7 +4,7 @@
   (b) embdash's ONNX int8 export of the same model (embdash.models.catalogue.export_onnx_model), its embed(texts).
 Rounds alternate a, b, a, b ... so drift and the other jobs on the shared machine hit both sides;
 the ratio is total time of (a) over total time of (b). Agreement: cosine of each text's two vectors.
-Target (issue 7): ratio >= 2, mean cosine >= 0.99.
+Target: ratio >= 2, mean cosine >= 0.99.
 
     .venv/bin/python bench/bench_onnx.py [--model all-MiniLM-L6-v2] [--n 2000] [--rounds 3]
 

@@ -10,7 +10,7 @@
       parquet cache, both projections from the store's artefacts, clusters, topics, metrics, map frame.
 umap's numba code is compiled before either side is timed (both would pay it once per process).
 Order: embdash, BERTopic, embdash again (the ratio uses the mean of the two embdash runs).
-Target (issue 7): embdash cold <= 0.5 x BERTopic; warm < 2 s.
+Target: embdash cold <= 0.5 x BERTopic; warm < 2 s.
 
     .venv/bin/python bench/bench_pipeline.py [--n 10000]
 
@@ -40,8 +40,8 @@ MODEL = "all-MiniLM-L6-v2"
 
 
 def embdash_cold(texts, embedder, root: Path) -> dict:
+    from embdash.dataio.store import Store
     from embdash.hashing import params_key
-    from embdash.io.store import Store
     from embdash.models.embed import embed_texts, vectors_key
     from embdash.pipeline import maps
     from embdash.pipeline.params import MapParams
@@ -68,8 +68,8 @@ def embdash_cold(texts, embedder, root: Path) -> dict:
 def embdash_warm(texts, embedder, root: Path) -> dict:
     import pandas as pd
 
+    from embdash.dataio.store import Store
     from embdash.hashing import params_key
-    from embdash.io.store import Store
     from embdash.models.embed import embed_texts, vectors_key
     from embdash.pipeline import cluster as clustering
     from embdash.pipeline import maps, topics
@@ -129,7 +129,7 @@ def main() -> None:
     torch_embedder = load_embedder(MODEL, backend="torch")
     embedder = load_embedder(MODEL)  # auto: what the dashboard would use
     if embedder.spec.loader != "onnx-export" and export.agrees:
-        # The export's own speed check ran on a busy machine; the issue asks for the ONNX path, so use it
+        # The export's own speed check ran on a busy machine; the benchmark measures the ONNX path, so use it
         # and say so (bench_onnx.py measures the two paths on the same texts).
         embedder = load_embedder(MODEL, backend="onnx")
     sentence_transformer = torch_embedder.model

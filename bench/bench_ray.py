@@ -19,8 +19,8 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 import pandas as pd  # noqa: E402
 import ray  # noqa: E402
 
-from embdash.io.corpus import make_corpus, sample_corpus_path  # noqa: E402
-from embdash.io.store import Store  # noqa: E402
+from embdash.dataio.corpus import make_corpus, sample_corpus_path  # noqa: E402
+from embdash.dataio.store import Store  # noqa: E402
 from embdash.models.catalogue import load_embedder  # noqa: E402
 from embdash.models.distributed import embed_with_ray, local_runtime_env  # noqa: E402
 from embdash.models.embed import embed_corpus  # noqa: E402

@@ -1,4 +1,4 @@
-"""Benchmark: the Map page shown again after a server restart, everything cached (issue 7: warm < 2 s).
+"""Benchmark: the Map page shown again after a server restart, everything cached (target: warm < 2 s).
 
   1. cold, in one process: a 10,000-document corpus (bench_embed.build_corpus) is stored, its vectors are
      put in the store under the default model's cache key, and the Map page runs once through
@@ -78,7 +78,7 @@ class StageTimes:
 
 def instrument() -> StageTimes:
     """Wrap what the Map page calls (module attributes: the page looks them up at call time)."""
-    from embdash.io.store import Store
+    from embdash.dataio.store import Store
     from embdash.pipeline import cluster as clustering
     from embdash.pipeline import maps, reduce, topics
     from embdash.render import charts
@@ -150,9 +150,9 @@ def cold(n: int, real_model: bool) -> dict:
     import pandas as pd
     from bench_embed import build_corpus
 
+    from embdash.dataio.corpus import make_corpus
+    from embdash.dataio.store import Store
     from embdash.hashing import text_hash
-    from embdash.io.corpus import make_corpus
-    from embdash.io.store import Store
     from embdash.models.catalogue import expected_cache_key, load_embedder
     from embdash.models.embed import embed_texts
 

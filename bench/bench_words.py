@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from embdash.io.store import Store  # noqa: E402
+from embdash.dataio.store import Store  # noqa: E402
 from embdash.learn import word_benchmarks as wb  # noqa: E402
 from embdash.learn import words  # noqa: E402
 from embdash.models.catalogue import load_embedder  # noqa: E402

@@ -10,7 +10,8 @@ Importing embdash is quick and changes nothing in the process (no environment va
 the calls import what they need when first used.
 """
 
-__version__ = "0.1.0"
+from embdash.version import VERSION as __version__
+
 __all__ = ["embed", "map", "search", "compare", "__version__"]
 
 _API = {"embed", "map", "search", "compare"}

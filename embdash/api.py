@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from embdash.io.corpus import Corpus
-    from embdash.io.store import Store
+    from embdash.dataio.corpus import Corpus
+    from embdash.dataio.store import Store
     from embdash.pipeline.params import MapParams
     from embdash.tasks.compare import CompareReport
 
@@ -67,7 +67,7 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     The metrics (trustworthiness, silhouette, noise share) are in `frame.attrs["metrics"]`.
 
     >>> import embdash
-    >>> from embdash.io.corpus import sample_corpus_path
+    >>> from embdash.dataio.corpus import sample_corpus_path
     >>> frame = embdash.map(sample_corpus_path(), min_cluster_size=5)
     >>> {"x", "y", "cluster", "topic"} <= set(frame.columns)
     True
@@ -143,7 +143,7 @@ def compare(
     JSON or HTML. Each model's vectors and map come from the same caches as `embed` and `map`.
 
     >>> import embdash
-    >>> from embdash.io.corpus import sample_corpus_path
+    >>> from embdash.dataio.corpus import sample_corpus_path
     >>> report = embdash.compare(sample_corpus_path(), models=["all-MiniLM-L6-v2", "paraphrase-MiniLM-L3-v2"])
     >>> [m.model_id for m in report.models]
     ['all-MiniLM-L6-v2', 'paraphrase-MiniLM-L3-v2']
@@ -208,7 +208,7 @@ def as_corpus(data, text: str | None = None, name: str | None = None) -> "Corpus
     """A Corpus from a DataFrame, a list of texts or a file path (CorpusError with a clear message if not)."""
     import pandas as pd
 
-    from embdash.io.corpus import Corpus, load_corpus, make_corpus
+    from embdash.dataio.corpus import Corpus, load_corpus, make_corpus
 
     if isinstance(data, Corpus):
         return data
@@ -218,7 +218,7 @@ def as_corpus(data, text: str | None = None, name: str | None = None) -> "Corpus
         raise TypeError("Pass a DataFrame, a list of texts or a pathlib.Path; a single string is ambiguous.")
     if isinstance(data, pd.DataFrame):
         if text is None:
-            from embdash.io.corpus import guess_text_column
+            from embdash.dataio.readers import guess_text_column
 
             text = guess_text_column(data)
         return make_corpus(data, text, name=name or "DataFrame")
@@ -245,7 +245,7 @@ _stores: dict = {}
 def _store(store: "Store | None") -> "Store":
     """The given store, else the default one (kept per data folder, so its in-memory index is reused)."""
     from embdash.config import data_dir
-    from embdash.io.store import Store
+    from embdash.dataio.store import Store
 
     if store is not None:
         return store

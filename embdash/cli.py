@@ -189,7 +189,7 @@ def embedded_corpus(args):
     """Load the input and its vectors: from the cache without loading the model when all are there, else
     embedding what is missing (progress on stderr). Returns (corpus, CorpusVectors)."""
     from embdash.api import _store
-    from embdash.io.corpus import load_corpus
+    from embdash.dataio.corpus import load_corpus
     from embdash.models.catalogue import get_spec
     from embdash.models.embed import corpus_vectors, stored_vectors, vectors_key
 
@@ -324,9 +324,9 @@ def write_parquet(frame: pd.DataFrame, out: Path, provenance: dict) -> None:
 
 def run_compare(args) -> int:
     from embdash import api
-    from embdash.io.corpus import load_corpus
+    from embdash.dataio.corpus import load_corpus
     from embdash.models.catalogue import get_spec
-    from embdash.tasks import compare
+    from embdash.tasks import compare, compare_report
 
     model_ids = compare.check_model_ids(args.models.split(","))
     for model_id in model_ids:  # an unknown model fails before anything is read
@@ -345,9 +345,9 @@ def run_compare(args) -> int:
     )
     report = dataclasses.replace(report, context={**report.context, "input": args.input.name})
     if args.out.suffix.lower() in {".html", ".htm"}:
-        args.out.write_text(compare.report_html(report, f"Model comparison: {args.input.name}"), encoding="utf-8")
+        args.out.write_text(compare_report.report_html(report, f"Model comparison: {args.input.name}"), encoding="utf-8")
     else:
-        args.out.write_text(compare.report_json(report), encoding="utf-8")
+        args.out.write_text(compare_report.report_json(report), encoding="utf-8")
     for sentence in report.recommendation:
         say(sentence)
     return 0
@@ -365,7 +365,8 @@ def run_serve(args) -> int:
 
 
 def run_inspect(args) -> int:
-    from embdash.io.corpus import make_corpus, quality_report, read_table
+    from embdash.dataio.corpus import make_corpus, quality_report
+    from embdash.dataio.readers import read_table
 
     frame, report = read_table(args.input, args.input.name, max_bytes=int(args.max_mb * 1024 * 1024))
     text_column = args.text_column or report.text_column_guess
@@ -382,7 +383,7 @@ def run_inspect(args) -> int:
 
 
 def run_analogy(args) -> int:
-    from embdash.io.store import Store
+    from embdash.dataio.store import Store
     from embdash.learn import words
 
     for line in words.analogy_lines(args.a, args.b, args.c, args.model, args.top, store=Store.default()):

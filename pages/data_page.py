@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.readers import read_table
 from embdash.errors import EmbdashError
-from embdash.io.corpus import make_corpus, read_table
-from embdash.ui import cache, state, views, widgets
+from embdash.ui import cache, server_settings, state, views, widgets
 
 st.title("Your corpus")
 state.show_flash()
@@ -16,7 +17,7 @@ st.button(
     help="480 short English texts on 12 topics, written for embdash.",
 )
 
-settings = state.settings()
+settings = server_settings.settings()
 if settings.read_only:
     st.info(
         "This is a read-only instance: uploads are turned off. You can explore the sample corpus, or a corpus "

@@ -7,7 +7,7 @@ import streamlit as st
 from embdash.errors import EmbdashError
 from embdash.learn import word_benchmarks, words
 from embdash.models.catalogue import CATALOGUE, get_spec
-from embdash.ui import cache, learn, widgets
+from embdash.ui import cache, learn, state, widgets
 from embdash.ui.text import plain
 
 # (label, A, B, C): A − B + C should land near the answer.
@@ -61,7 +61,7 @@ with glove_side:
                         help="Candidate answers are GloVe's most frequent plain words (no numbers or punctuation).")
     # An unknown word fails one side only: the other model may still know it (a sentence model knows any text).
     try:
-        vocabulary, vectors = cache.vocabulary_vectors(words.GLOVE_ID, n_glove)
+        vocabulary, vectors = cache.vocabulary_vectors(words.GLOVE_ID, n_glove, state.current_corpus())
         glove_result = words.analogy(*inputs, vocabulary, vectors, top=TOP, exclude_inputs=exclude,
                                      input_vectors=words.glove_vectors(inputs))
         st.dataframe(learn.ranked_frame(glove_result), hide_index=True, width="stretch")
@@ -76,7 +76,7 @@ with sentence_side:
                            help="Each word is embedded once as a one-word text and cached; 10,000 words take about "
                            "10 s with the default model on 2 cores, the first time only.")
     try:
-        sentence_vocabulary, sentence_vectors = cache.vocabulary_vectors(sentence_model, n_sentence)
+        sentence_vocabulary, sentence_vectors = cache.vocabulary_vectors(sentence_model, n_sentence, state.current_corpus())
         sentence_result = words.analogy(*inputs, sentence_vocabulary, sentence_vectors, top=TOP, exclude_inputs=exclude,
                                         input_vectors=learn.embedded(sentence_model, inputs))
         st.dataframe(learn.ranked_frame(sentence_result), hide_index=True, width="stretch")
@@ -107,7 +107,7 @@ if missing := word_benchmarks.missing_files():
 
 
 def benchmark_row(model_id: str, n_words: int) -> dict:
-    scores = cache.word_benchmarks(model_id, n_words)
+    scores = cache.word_benchmarks(model_id, n_words, state.current_corpus())
     analogy, wordsim, simlex = scores["analogy"], scores[word_benchmarks.WORDSIM], scores[word_benchmarks.SIMLEX]
     return {
         "model": get_spec(model_id).name,

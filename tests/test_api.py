@@ -17,9 +17,9 @@ import embdash.pipeline.cluster
 import embdash.pipeline.maps
 import embdash.pipeline.reduce
 import embdash.pipeline.topics
+from embdash.dataio.store import Store
 from embdash.errors import EmbdashError
-from embdash.io.store import Store
-from embdash.tasks.compare import report_json
+from embdash.tasks.compare_report import report_json
 from tests.conftest import REPO
 
 TOPICS = {

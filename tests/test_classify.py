@@ -153,8 +153,8 @@ def default_model():
 @pytest.fixture(scope="module")
 def sample(default_model):
     """The sample corpus's vectors, through the store, so the page test reads them from the cache."""
-    from embdash.io.corpus import load_corpus, sample_corpus_path
-    from embdash.io.store import Store
+    from embdash.dataio.corpus import load_corpus, sample_corpus_path
+    from embdash.dataio.store import Store
     from embdash.models.embed import embed_corpus
 
     corpus = load_corpus(sample_corpus_path(), text_column="text")

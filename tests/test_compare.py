@@ -11,7 +11,7 @@ import pytest
 
 from embdash.pipeline import cluster
 from embdash.pipeline.params import ClusterParams
-from embdash.tasks import compare, search
+from embdash.tasks import compare, compare_report, search
 from embdash.tasks.compare import CompareError, CompareParams, ModelRun
 from tests.fakes import FAKE_SPEC, PlantedTopicsEmbedder, planted_texts
 
@@ -143,7 +143,7 @@ def test_disagreements_are_the_lowest_overlaps_with_their_neighbours(planted):
 def test_report_serialises_to_json_with_every_number(planted):
     texts, labels, seeing, blind = planted
     report = compare.compare([seeing, blind], texts, labels, label_column="topic")
-    data = json.loads(compare.report_json(report))
+    data = json.loads(compare_report.report_json(report))
     assert {"models", "pairs", "recommendation", "params", "notes", "n_docs", "k"} <= set(data)
     model = data["models"][0]
     for name in ("dim", "size_mb", "load_seconds", "docs_per_second", "vector_bytes", "n_clusters", "noise_share",
@@ -155,7 +155,7 @@ def test_report_serialises_to_json_with_every_number(planted):
     assert {"jaccard_mean", "jaccard_histogram", "spearman", "ari", "nmi", "disagreements"} <= set(pair)
     assert "jaccard" not in pair and "aligned_coords" not in data
     assert sum(pair["jaccard_histogram"]) == len(texts)
-    assert len(compare.summary_frame(report)) == 2 and len(compare.pairs_frame(report)) == 1
+    assert len(compare_report.summary_frame(report)) == 2 and len(compare_report.pairs_frame(report)) == 1
 
 
 def test_labels_with_gaps_and_singletons_are_scored_on_what_can_be():
@@ -211,7 +211,7 @@ def test_cost_uses_the_catalogue_when_the_load_was_not_measured():
 def test_real_model_against_itself_and_the_sample_labels():
     """The default model on part of the sample corpus: itself agrees exactly; it separates the written
     categories far above chance."""
-    from embdash.io.corpus import load_corpus, sample_corpus_path
+    from embdash.dataio.corpus import load_corpus, sample_corpus_path
     from embdash.models.catalogue import load_embedder
 
     corpus = load_corpus(sample_corpus_path(), text_column="text")
@@ -234,7 +234,7 @@ def test_html_report_holds_the_recommendation_and_tables_with_text_escaped(plant
     texts, labels, seeing, blind = planted
     seeing = ModelRun(**{**seeing.__dict__, "model_id": "st:<script>alert(1)</script>"})
     report = compare.compare([seeing, blind], texts, labels, label_column="topic")
-    page = compare.report_html(report, "Model comparison: <b>mine</b>.csv")
+    page = compare_report.report_html(report, "Model comparison: <b>mine</b>.csv")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>mine</b>" not in page
     for sentence in report.recommendation:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from embdash.dataio.store import Store
 from embdash.hashing import text_hash
-from embdash.io.store import Store
 from embdash.models.embed import embed_texts
 from tests.conftest import REPO
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
@@ -22,7 +22,7 @@ import os, sys, time, json
 import numpy as np
 from embdash.models.embed import embed_texts
 from embdash.hashing import text_hash
-from embdash.io.store import Store
+from embdash.dataio.store import Store
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 root, log_path, out_path, start_at = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])

@@ -1,4 +1,4 @@
-"""Tests for embdash.io.corpus: every format, encoding and delimiter, hostile inputs, keys, quality.
+"""Tests for embdash.dataio.corpus, readers and frames: every format, encoding and delimiter, hostile inputs, keys, quality.
 
 Hostile files are generated in tmp_path (nothing large is committed).
 """
@@ -17,21 +17,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from embdash.errors import CorpusError
-from embdash.io.corpus import (
+from embdash.dataio.corpus import (
     Corpus,
-    LoadReport,
     QualityReport,
     corpus_key,
-    detect_delimiter,
-    guess_text_column,
     load_corpus,
     make_corpus,
-    normalise_frame,
     quality_report,
-    read_table,
     sample_corpus_path,
 )
+from embdash.dataio.frames import normalise_frame
+from embdash.dataio.readers import (
+    LoadReport,
+    detect_delimiter,
+    guess_text_column,
+    read_table,
+)
+from embdash.errors import CorpusError
 
 # Texts a real corpus has: punctuation that collides with CSV syntax, emoji (incl. ZWJ sequences),
 # RTL scripts, CJK, combining accents (NFD must stay NFD), and words pandas would call missing.

@@ -5,13 +5,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from embdash.dataio.corpus import make_corpus, sample_corpus_path
+from embdash.dataio.store import Store
 from embdash.errors import ModelError
 from embdash.hashing import text_hash
-from embdash.io.corpus import make_corpus, sample_corpus_path
-from embdash.io.store import Store
 from embdash.models.catalogue import load_embedder
 from embdash.models.distributed import (
-    BATCH_SIZE,
     add_engine_arguments,
     corpus_shards,
     corpus_source,
@@ -20,7 +19,7 @@ from embdash.models.distributed import (
     local_runtime_env,
     shard_count,
 )
-from embdash.models.embed import embed_corpus, embed_texts
+from embdash.models.embed import BATCH_SIZE, embed_corpus, embed_texts
 from tests.conftest import REPO
 
 ray = pytest.importorskip("ray")
@@ -207,8 +206,8 @@ def test_cli_embed_on_ray_writes_what_the_local_engine_writes(corpus, tmp_path, 
 
 
 def test_a_ray_run_leaves_print_alone(local_ray, corpus, tmp_path):
-    # Ray Data's progress bars used to swap builtins.print for a Python function for good; numba code
-    # compiled later in the process (UMAP's neighbour search) then failed to type `print`.
+    # builtins.print must stay the builtin after a Ray run (Ray Data's progress bars can swap it): numba
+    # code compiled later in the process (UMAP's neighbour search) cannot type a Python `print`.
     import builtins
     import types
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.errors import ModelError
 from embdash.hashing import text_hash
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models import embed as embed_module
 from embdash.models.embed import EmbedResult, embed_corpus, embed_texts
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
@@ -48,6 +48,38 @@ def test_batches_respect_batch_size(store, texts):
     embedder = PlantedTopicsEmbedder()
     embed_texts(texts, embedder, store=store, batch_size=64)
     assert sum(embedder.calls) == 300 and max(embedder.calls) <= 64
+
+
+def test_batch_plan_orders_longest_first_with_ties_in_given_order():
+    lengths = np.array([3, 9, 3, 7, 9, 1])
+    batches = embed_module.batch_plan(np.array([0, 1, 2, 3, 4, 5]), lengths, batch_size=4)
+    assert [b.tolist() for b in batches] == [[1, 4, 3, 0], [2, 5]]
+    assert embed_module.batch_plan(np.array([5, 0]), lengths, batch_size=4)[0].tolist() == [0, 5]
+    assert embed_module.batch_plan(np.zeros(0, np.int64), lengths) == []
+
+
+def test_local_engine_embeds_the_batches_of_batch_plan(store):
+    texts = ["a" * (1 + (i * 7) % 23) + f" text {i}" for i in range(150)] + ["a duplicate", "a duplicate"]
+    seen = []
+
+    class Recording(PlantedTopicsEmbedder):
+        def embed(self, batch):
+            seen.append(list(batch))
+            return super().embed(batch)
+
+    embed_texts(texts, Recording(), store=store, batch_size=32)
+    distinct = list(dict.fromkeys(texts))
+    lengths = np.array([len(t) for t in distinct])
+    planned = embed_module.batch_plan(np.arange(len(distinct)), lengths, batch_size=32)
+    assert seen == [[distinct[r] for r in rows] for rows in planned]
+
+
+def test_both_engines_share_one_batch_plan_and_batch_size():
+    from embdash.models import distributed
+
+    assert distributed.batch_plan is embed_module.batch_plan
+    assert not hasattr(distributed, "BATCH_SIZE")  # the Ray engine batches by embed.BATCH_SIZE
+    assert embed_module.embed_texts.__defaults__[-1] == embed_module.BATCH_SIZE
 
 
 def test_second_run_computes_nothing_and_is_bit_exact(store, texts):

@@ -14,10 +14,10 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store
 from embdash.errors import CacheError, ModelError
 from embdash.hashing import text_hash
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store
 from embdash.models import embed
 from embdash.models.catalogue import load_embedder
 from embdash.models.embed import embed_texts
@@ -74,7 +74,7 @@ def test_touching_a_corpus_on_a_read_only_disk_is_a_cache_error(tmp_path, monkey
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr("embdash.io.store.os.utime", read_only)
+    monkeypatch.setattr("embdash.dataio.store.os.utime", read_only)
     with pytest.raises(CacheError, match="read-only"):
         store.touch_corpus(corpus.key)
     assert store.load_corpus(corpus.key).frame.equals(corpus.frame)  # reading still works
@@ -86,7 +86,7 @@ RACER = """
 import sys, time, json
 import numpy as np
 from embdash.hashing import text_hash
-from embdash.io.store import Store
+from embdash.dataio.store import Store
 
 role, root, barrier, seconds = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 hashes = [text_hash(f"text {i}") for i in range(500)]

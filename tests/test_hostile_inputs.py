@@ -5,8 +5,8 @@ import re
 import pytest
 
 from embdash.cli import main
+from embdash.dataio.corpus import load_corpus
 from embdash.errors import CorpusError
-from embdash.io.corpus import load_corpus
 from tests.hostile_inputs import ALL_CASES, FOLDER, OVER_LIMIT, SMALL_CASES, HostileCase
 
 LIMIT_BYTES = {OVER_LIMIT.name: 1024}

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store
 from embdash.models.catalogue import get_spec
 from embdash.ui import links
 from tests.conftest import REPO

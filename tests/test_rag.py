@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from embdash.io.corpus import sample_corpus_path
-from embdash.io.store import Store
+from embdash.dataio.corpus import sample_corpus_path
+from embdash.dataio.store import Store
 from embdash.models.catalogue import load_embedder
 from embdash.models.embed import embed_texts
 from embdash.tasks.chunking import Chunk, ChunkParams, chunk_corpus

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store, slugify
 from embdash.errors import CorpusError, EmbdashError
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store, slugify
 from embdash.tasks import ann
 from embdash.ui import links
 from tests.conftest import REPO, map_page_by_link

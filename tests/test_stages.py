@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from embdash.io.store import Store
+from embdash.dataio.store import Store
 from embdash.pipeline import stages
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from tests.fakes import PlantedTopicsEmbedder, planted_texts

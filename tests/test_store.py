@@ -12,10 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 
 import embdash
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import CorpusInfo, Store, slugify
 from embdash.errors import CacheError, CorpusError
 from embdash.hashing import text_hash
-from embdash.io.corpus import Corpus
-from embdash.io.store import CorpusInfo, Store, slugify
 
 KEY = "fake-topics@1"
 
@@ -189,10 +189,10 @@ def test_part_with_wrong_schema_is_set_aside(store):
 def test_part_with_wrong_dimension_is_set_aside(store):
     store.save_vectors(KEY, hashes_of(20), random_vectors(20, d=8), {})
     # Written behind the store's back, so save_vectors' own dimension check does not see it.
-    from embdash.io.store import _vectors_table, _write_table_atomically
+    from embdash.dataio.vector_parts import write_vector_part
 
     odd = store.embeddings_dir(KEY) / "part-odd.parquet"
-    _write_table_atomically(_vectors_table(hashes_of(2, "odd"), random_vectors(2, d=5), {}), odd)
+    write_vector_part(odd, hashes_of(2, "odd"), random_vectors(2, d=5), {})
     fresh = Store(store.root)
     loaded, found = fresh.load_vectors(KEY, hashes_of(20) + hashes_of(2, "odd"))
     assert loaded.shape == (22, 8)

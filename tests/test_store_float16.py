@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from embdash.config import ConfigError, load_settings, vector_dtype
+from embdash.dataio.store import Store
 from embdash.hashing import text_hash
-from embdash.io.store import Store
 from embdash.models.embed import embed_texts, vectors_key
 from embdash.tasks import search
 from tests.fakes import PlantedTopicsEmbedder

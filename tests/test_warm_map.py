@@ -12,7 +12,7 @@ import embdash.pipeline.cluster
 import embdash.pipeline.maps
 import embdash.pipeline.reduce
 import embdash.pipeline.topics
-from embdash.io.store import Store
+from embdash.dataio.store import Store
 from embdash.pipeline import maps
 from embdash.pipeline.params import ClusterParams, MapParams, UmapParams
 
@@ -25,7 +25,7 @@ def map_script(params):
     import pandas as pd
     import streamlit as st
 
-    from embdash.io.corpus import make_corpus
+    from embdash.dataio.corpus import make_corpus
     from embdash.ui import cache
     from tests.fakes import PlantedTopicsEmbedder, planted_texts
 

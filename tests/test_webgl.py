@@ -19,7 +19,7 @@ from embdash.render.webgl import (
 
 def test_threshold():
     assert not use_webgl(WEBGL_THRESHOLD) and use_webgl(WEBGL_THRESHOLD + 1)
-    assert MAX_POINTS >= 200_000  # the issue: at least 200,000 points drawn
+    assert MAX_POINTS >= 200_000  # required: at least 200,000 points drawn
 
 
 def test_hover_text_cannot_carry_html():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from embdash.dataio.store import Store
 from embdash.errors import EmbdashError, ModelError
-from embdash.io.store import Store
 from embdash.learn import word_benchmarks, words
 from tests.fakes import PlantedTopicsEmbedder
 

@@ -16,8 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
+from embdash.dataio.store import Store
 from embdash.errors import EmbdashError
-from embdash.io.store import Store
 from embdash.models.backends.common import unit_rows
 from embdash.models.catalogue import GLOVE_PACKAGE, Embedder, get_spec, load_embedder
 from embdash.models.embed import Progress, embed_texts

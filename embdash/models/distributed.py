@@ -4,8 +4,8 @@ Ray Data reads the corpus itself, in shards: the text column of a parquet file (
 corpora/<key>.parquet, or a temporary one when there is no store) becomes `num_shards` blocks.
   1. On the cluster, each shard hashes its texts (text_hash) and returns only hash and length.
   2. The driver (the machine with the store) keeps one of each text, looks up the cache and plans
-     the batches exactly as embed_texts does: distinct texts the cache lacks, longest first, ties
-     in first-seen order, BATCH_SIZE per model call.
+     the batches with embed_texts' own `batch_plan`: distinct texts the cache lacks, longest first,
+     ties in first-seen order, BATCH_SIZE per model call.
   3. The plan goes to the cluster once (ray.put); each shard keeps the texts the plan names, a
      groupby brings each batch's texts together in plan order, and actors (one model copy each)
      embed one batch per call. Vectors come back as raw float32 bytes; the driver writes them to
@@ -43,22 +43,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from embdash.config import data_dir
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.errors import CacheError, ModelError
 from embdash.hashing import text_hash
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import Embedder, get_spec, load_embedder
 from embdash.models.embed import (
     SAVE_EVERY,
     EmbedResult,
-    _provenance,
     assembled_result,
+    batch_plan,
     cached_vectors,
     distinct_hashes,
+    model_provenance,
 )
 
 RAY_REQUIREMENT = "ray==2.60.0"
-BATCH_SIZE = 256  # embed_texts' default batch_size: the same batches give the same vectors
 ENGINES = ("local", "ray")
 ROWS_PER_SHARD = 50_000  # at least one shard per CPU; more for big corpora, so shards stay small
 
@@ -125,13 +125,14 @@ def embed_with_ray(
                     cached, found = cached_vectors(store, cache_key, unique_hashes)
                 if found.any() and embedder.spec.dim and cached.shape[1] != embedder.spec.dim:
                     found[:] = False  # as embed_texts: the cache disagrees with the model, recompute
-                missing = longest_first(np.flatnonzero(~found), unique_lengths)
+                batches = batch_plan(np.flatnonzero(~found), unique_lengths)
+                missing = np.concatenate(batches) if batches else np.zeros(0, np.int64)
                 dim = embedder.spec.dim or (cached.shape[1] if found.any() else None)
                 computed: dict[int, np.ndarray] = {}
                 problems: list[str] = []
                 if len(missing):
                     computed, dim, problems = _run(
-                        ray, source, shards, missing, unique_hashes, embedder, worker_backend, dim,
+                        ray, source, shards, batches, unique_hashes, embedder, worker_backend, dim,
                         store, progress, num_workers,
                     )
                 elif progress is not None:
@@ -240,16 +241,11 @@ def hash_shards(shards) -> tuple[list[str], np.ndarray]:
     return hashes, (np.concatenate(lengths) if lengths else np.zeros(0, np.int64))
 
 
-def longest_first(rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """embed_texts' order: longest first, ties in first-seen order (a stable sort)."""
-    return rows[np.argsort(-lengths[rows], kind="stable")]
-
-
 # --- driver side -----------------------------------------------------------------------------------------
 
-def _run(ray, source, shards, missing, unique_hashes, embedder, backend, dim, store, progress, num_workers):
+def _run(ray, source, shards, batches, unique_hashes, embedder, backend, dim, store, progress, num_workers):
     """Stage 2: embed the planned batches on the cluster; returns ({distinct row: vector}, dim, problems)."""
-    batches = [missing[start:start + BATCH_SIZE] for start in range(0, len(missing), BATCH_SIZE)]
+    n_missing = sum(len(rows) for rows in batches)
     plan_ref = ray.put(_plan(batches, unique_hashes))
     workers = num_workers or max(1, min(len(batches), int(ray.cluster_resources().get("CPU", 1))))
 
@@ -271,12 +267,12 @@ def _run(ray, source, shards, missing, unique_hashes, embedder, backend, dim, st
     )
     _quiet(vectors_out)
 
-    provenance = {**_provenance(embedder), "engine": "ray", "backend": backend}
+    provenance = {**model_provenance(embedder), "engine": "ray", "backend": backend}
     writer = _OrderedPartWriter(store, embedder.cache_key, provenance)
     computed: dict[int, np.ndarray] = {}
     done = 0
     if progress is not None:
-        progress(0, len(missing))
+        progress(0, n_missing)
     try:
         with _ray_errors("embedding"):
             for row in vectors_out.iter_rows():
@@ -292,11 +288,11 @@ def _run(ray, source, shards, missing, unique_hashes, embedder, backend, dim, st
                 writer.add(index, [unique_hashes[r] for r in rows], vectors)
                 done += len(rows)
                 if progress is not None:
-                    progress(done, len(missing))
+                    progress(done, n_missing)
     finally:
         writer.close()  # also on interruption: keep what was computed
-    if done != len(missing):
-        raise ModelError(f"The Ray workers returned {done:,} of {len(missing):,} vectors.")
+    if done != n_missing:
+        raise ModelError(f"The Ray workers returned {done:,} of {n_missing:,} vectors.")
     return computed, dim, writer.problems
 
 

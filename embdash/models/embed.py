@@ -14,13 +14,16 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.errors import CacheError, ModelError
 from embdash.hashing import params_key, text_hash
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import Embedder
 
 SAVE_EVERY = 4096  # vectors per part file written during a run
+# Texts per model call, for every engine: a transformer's vector for a text changes in its last bits with
+# the batch it is padded in, so only the same batches give the same vectors.
+BATCH_SIZE = 256
 
 Progress = Callable[[int, int], None]
 
@@ -116,7 +119,7 @@ def embed_corpus(
     embedder: Embedder,
     store: Store | None = None,
     progress: Progress | None = None,
-    batch_size: int = 256,
+    batch_size: int = BATCH_SIZE,
 ) -> EmbedResult:
     return embed_texts(corpus.texts, embedder, store=store, progress=progress, batch_size=batch_size)
 
@@ -126,7 +129,7 @@ def embed_texts(
     embedder: Embedder,
     store: Store | None = None,
     progress: Progress | None = None,
-    batch_size: int = 256,
+    batch_size: int = BATCH_SIZE,
 ) -> EmbedResult:
     """Vectors for `texts`, computing only distinct texts the store lacks. `store=None`: no cache.
 
@@ -189,17 +192,26 @@ def _fill_missing(texts, embedder, store, unique_hashes, first_position, cached,
     if found.any() and cached.shape[1] != expected_dim:
         found[:] = False  # the cache disagrees with the model: recompute rather than mix dimensions
 
-    missing = np.flatnonzero(~found)
-    # Longest first, as sentence-transformers does: similar lengths share a batch, so little padding.
-    missing_texts = [texts[first_position[i]] for i in missing]
-    by_length = sorted(range(len(missing)), key=lambda j: -len(missing_texts[j]))
-    missing = missing[by_length]
+    lengths = np.fromiter((len(texts[p]) for p in first_position), dtype=np.int64, count=len(first_position))
+    batches = batch_plan(np.flatnonzero(~found), lengths, batch_size)
+    missing = np.concatenate(batches) if batches else np.zeros(0, np.int64)
     try:
-        computed = _compute(embedder, texts, first_position, unique_hashes, missing, batch_size,
-                            expected_dim, progress, writer)
+        computed = _compute(embedder, texts, first_position, unique_hashes, batches, expected_dim, progress, writer)
     finally:
         writer.flush()  # also on interruption: keep what was computed
     return found, missing, computed, writer.problems
+
+
+def batch_plan(rows: np.ndarray, lengths: np.ndarray, batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
+    """`rows` in the batches to embed them in, for every engine: longest text first, so similar lengths share
+    a batch and little is padded (as sentence-transformers does), ties in the given order, `batch_size` rows
+    per batch. `lengths[row]` is the length in characters of the row's text.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    rows = np.asarray(rows, dtype=np.int64)
+    ordered = rows[np.argsort(-np.asarray(lengths)[rows], kind="stable")]
+    return [ordered[start:start + batch_size] for start in range(0, len(ordered), batch_size)]
 
 
 def distinct_hashes(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -218,25 +230,26 @@ def cached_vectors(store: Store | None, cache_key: str, hashes: list[str]) -> tu
     return store.load_vectors(cache_key, hashes)
 
 
-def _compute(embedder, texts, first_position, unique_hashes, missing, batch_size, expected_dim, progress, writer):
-    """Embed the distinct texts at `missing` in batches; returns their (len(missing), d) vectors."""
-    total = len(missing)
+def _compute(embedder, texts, first_position, unique_hashes, batches, expected_dim, progress, writer):
+    """Embed the distinct texts at the rows of each batch, batch by batch; returns their vectors in batch order."""
+    total = sum(len(rows) for rows in batches)
     if progress is not None:
         progress(0, total)
-    batches = []
-    for start in range(0, total, batch_size):
-        rows = missing[start:start + batch_size]
+    computed = []
+    done = 0
+    for rows in batches:
         batch_texts = [texts[first_position[r]] for r in rows]
         vectors = _validated(embedder.embed(batch_texts), len(batch_texts), expected_dim, embedder)
         expected_dim = vectors.shape[1]  # later batches must agree with the first
         vectors = vectors.astype(writer.dtype, copy=False)  # rounded as the store will keep them
-        batches.append(vectors)
+        computed.append(vectors)
         writer.add([unique_hashes[r] for r in rows], vectors)
+        done += len(rows)
         if progress is not None:
-            progress(start + len(rows), total)
-    if not batches:
+            progress(done, total)
+    if not computed:
         return np.zeros((0, expected_dim or 0), writer.dtype)
-    return np.concatenate(batches)
+    return np.concatenate(computed)
 
 
 def _validated(output, n_texts: int, expected_dim: int | None, embedder) -> np.ndarray:
@@ -266,7 +279,7 @@ class _CacheWriter:
         self.store = store
         self.cache_key = embedder.cache_key
         self.dtype = np.dtype(np.float32) if store is None else store.vector_dtype
-        self.provenance = _provenance(embedder)
+        self.provenance = model_provenance(embedder)
         self.problems: list[str] = []
         self._hashes: list[str] = []
         self._vectors: list[np.ndarray] = []
@@ -293,7 +306,7 @@ class _CacheWriter:
             self.problems.append(f"Could not save to the cache: {reason}; the vectors are kept for this session only.")
 
 
-def _provenance(embedder: Embedder) -> dict:
+def model_provenance(embedder: Embedder) -> dict:
     spec = embedder.spec
     return {
         "model_id": spec.id,

@@ -20,8 +20,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from embdash.dataio.store import Store
 from embdash.hashing import params_key
-from embdash.io.store import Store
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline import maps, topics
 from embdash.pipeline.params import MapParams

@@ -9,15 +9,15 @@ lower row. Its recall@10 against exact search is measured in bench/bench_search.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from embdash.tasks.search import allowed_rows
+from embdash.dataio.atomic import write_atomically
+from embdash.errors import CacheError
+from embdash.tasks.ranking import allowed_rows
 
 # Graph degree and beam widths: measured in bench/bench_search.py to give recall@10 >= 0.95 on
 # 100,000 clustered 384-d vectors. Part of the file name, so a change rebuilds old indexes.
@@ -53,16 +53,8 @@ def build_index(vectors: np.ndarray, threads: int = 0):
 
 
 def save_index(index, path: Path) -> None:
-    """Write atomically: a reader never sees half an index."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        index.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write atomically: a reader never sees half an index. Raises CacheError when the disk refuses."""
+    write_atomically(path, lambda temporary: index.save(str(temporary)))
 
 
 def load_index(path: Path, n: int, dim: int):
@@ -94,8 +86,8 @@ def cached_index(
     index = build_index(vectors)
     try:
         save_index(index, path)
-    except OSError as error:  # a full disk costs the next start a rebuild, not this search
-        note(f"Could not save the search index: {error.strerror or error}.")
+    except CacheError as error:  # a full disk costs the next start a rebuild, not this search
+        note(f"Could not save the search index: {error}")
     return index
 
 

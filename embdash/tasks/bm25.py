@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from embdash.tasks.search import allowed_rows, top_k
+from embdash.tasks.ranking import allowed_rows, top_k
 
 STOPWORDS = "en"
 

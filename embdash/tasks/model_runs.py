@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable
 
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.hashing import params_key
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models.embed import CorpusVectors, Progress, corpus_vectors
 from embdash.pipeline import maps, stages
 from embdash.pipeline.params import MapParams

@@ -13,6 +13,8 @@ from typing import Sequence
 import numpy as np
 
 from embdash.errors import EmbdashError
+from embdash.tasks.ann import search_index
+from embdash.tasks.ranking import allowed_rows, top_k
 
 EXACT_LIMIT = 50_000  # below this many documents exact search is fast enough (a few ms per query)
 # float16 vectors are upcast this many rows at a time, never all at once. Small chunks stay in the CPU cache:
@@ -80,33 +82,6 @@ def more_like_this(
     return nearest(vectors, vectors[row], k, exclude=[row], mask=mask)
 
 
-def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k highest finite scores, best first, ties to the lower position.
-
-    argpartition finds the k-th best value in O(n); every row tying with it is kept before the
-    final sort, so which of several tied rows wins never depends on argpartition's order.
-    """
-    if k <= 0:
-        return np.empty(0, dtype=np.int64)
-    if k < len(scores):
-        threshold = scores[np.argpartition(-scores, k - 1)[k - 1]]
-        candidates = np.flatnonzero(scores >= threshold)
-    else:
-        candidates = np.arange(len(scores))
-    order = np.lexsort((candidates, -scores[candidates]))
-    return candidates[order[:k]].astype(np.int64)
-
-
-def allowed_rows(n: int, exclude=None, mask: np.ndarray | None = None) -> np.ndarray:
-    """(n,) bool: rows a search may return."""
-    allowed = np.ones(n, dtype=bool) if mask is None else np.array(mask, dtype=bool, copy=True)
-    if allowed.shape != (n,):
-        raise ValueError(f"The mask has shape {allowed.shape}, expected ({n},).")
-    if exclude is not None and len(exclude):
-        allowed[np.asarray(exclude, dtype=np.int64)] = False
-    return allowed
-
-
 def choose_search(n: int) -> str:
     """"exact" below EXACT_LIMIT documents, else "ann" (an approximate index, see embdash.tasks.ann)."""
     return "exact" if n < EXACT_LIMIT else "ann"
@@ -146,8 +121,6 @@ def search(
     a narrow filter leaves few rows, which exact search covers faster than a filtered graph walk."""
     if index is None or (mask is not None and np.count_nonzero(mask) < len(vectors) // 2):
         return nearest(vectors, query, k, exclude=exclude, mask=mask)
-    from embdash.tasks.ann import search_index
-
     return search_index(index, query, k, exclude=exclude, mask=mask)
 
 

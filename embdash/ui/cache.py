@@ -14,23 +14,20 @@ import numpy as np
 import streamlit as st
 
 from embdash.config import data_dir
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.store import Store
 from embdash.hashing import params_key
-from embdash.io.corpus import Corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import get_spec, load_embedder
 from embdash.models.embed import CorpusVectors, embed_texts, stored_under, vectors_key
 from embdash.pipeline import maps, reduce, stages
 from embdash.pipeline.params import MapParams
 from embdash.pipeline.stages import StageCache
+from embdash.ui.server_settings import settings
 from embdash.ui.text import plain
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    from embdash.ui.state import (
-        settings,  # state imports this module: import at call time
-    )
-
     return Store.default(vector_dtype=settings().vector_dtype)  # EMBDASH_VECTOR_DTYPE, also from st.secrets
 
 
@@ -317,26 +314,20 @@ def _glove_vocabulary(n_words: int) -> tuple[list[str], np.ndarray]:
     return vocabulary, words.glove_vectors(vocabulary)
 
 
-def vocabulary_vectors(model_id: str, n_words: int) -> tuple[list[str], np.ndarray]:
+def vocabulary_vectors(model_id: str, n_words: int, corpus: Corpus) -> tuple[list[str], np.ndarray]:
     """(the n most frequent GloVe words, their (n, d) unit vectors under the model), shared read-only.
 
     GloVe uses its own rows; any other model embeds each word as a text (progress bar, stored like any text).
+    Models fitted on a corpus (tfidf-lsa) are fitted on `corpus`.
     """
     from embdash.learn import words
 
     if model_id == words.GLOVE_ID:
         return _glove_vocabulary(n_words)
     vocabulary = words.vocabulary(n_words)
-    model = embedder(model_id, state_corpus())
+    model = embedder(model_id, corpus)
     key = params_key("vocabulary-vectors", model.cache_key, n_words)
     return vocabulary, _embedded_with_progress(key, vocabulary, model, "words")
-
-
-def state_corpus() -> Corpus:
-    # Imported here: state imports this module.
-    from embdash.ui import state
-
-    return state.current_corpus()
 
 
 @st.cache_data(show_spinner="Scoring the model on the word benchmarks…", max_entries=16)
@@ -359,13 +350,13 @@ def _word_benchmarks(model_id: str, n_words: int, _words: list[str], _vectors: n
     }
 
 
-def word_benchmarks(model_id: str, n_words: int) -> dict:
+def word_benchmarks(model_id: str, n_words: int, corpus: Corpus) -> dict:
     """{"analogy": AnalogyScore over the n most frequent words, "wordsim353.tsv"/"simlex999.txt": PairScore}.
     Raises word_benchmarks.WordBenchmarksMissing if the files were not fetched."""
     from embdash.learn import words
 
-    vocabulary, vectors = vocabulary_vectors(model_id, n_words)
-    model = None if model_id == words.GLOVE_ID else embedder(model_id, state_corpus())
+    vocabulary, vectors = vocabulary_vectors(model_id, n_words, corpus)
+    model = None if model_id == words.GLOVE_ID else embedder(model_id, corpus)
     return _word_benchmarks(model_id, n_words, vocabulary, vectors, model)
 
 

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash.io.corpus import Corpus
+from embdash.dataio.corpus import Corpus
 from embdash.pipeline import maps
 from embdash.pipeline.params import MapParams
 from embdash.render import charts
-from embdash.tasks import compare, model_runs
+from embdash.tasks import compare, compare_report, model_runs
 from embdash.ui import cache, views
 from embdash.ui.text import plain
 
@@ -58,7 +58,7 @@ def recommendation(report: compare.CompareReport) -> None:
 
 def summary(report: compare.CompareReport) -> None:
     st.subheader("Summary")
-    st.dataframe(compare.summary_frame(report), hide_index=True, width="stretch")
+    st.dataframe(compare_report.summary_frame(report), hide_index=True, width="stretch")
     st.caption(
         "texts/s is measured on a sample of this corpus (timings vary with the machine's load); "
         "'map disparity' is the Procrustes disparity of each map aligned to the first model's (0: the same picture)."
@@ -129,7 +129,7 @@ def side_by_side_maps(corpus: Corpus, report: compare.CompareReport, results: li
 
 def agreement(report: compare.CompareReport, pair: compare.PairAgreement) -> None:
     st.subheader("Agreement in the vector space")
-    st.dataframe(compare.pairs_frame(report), hide_index=True, width="stretch")
+    st.dataframe(compare_report.pairs_frame(report), hide_index=True, width="stretch")
     cols = st.columns(4)
     cols[0].metric(
         f"Mean Jaccard@{pair.k}", f"{pair.jaccard_mean:.3f}",
@@ -239,12 +239,12 @@ def cost(report: compare.CompareReport) -> None:
 def downloads(report: compare.CompareReport, corpus: Corpus) -> None:
     name = f"embdash-compare-{corpus.key}"
     cols = st.columns(4)
-    cols[0].download_button("Download the report (JSON)", compare.report_json(report), f"{name}.json", "application/json")
+    cols[0].download_button("Download the report (JSON)", compare_report.report_json(report), f"{name}.json", "application/json")
     cols[1].download_button(
-        "Report (HTML)", lambda: compare.report_html(report, f"Model comparison: {corpus.name}"), f"{name}.html",
+        "Report (HTML)", lambda: compare_report.report_html(report, f"Model comparison: {corpus.name}"), f"{name}.html",
         "text/html", on_click="ignore",
         help="A standalone page with the recommendation and every table, to read or send without this server.",
     )
-    cols[2].download_button("Summary (CSV)", views.to_csv_bytes(compare.summary_frame(report)), f"{name}-summary.csv", "text/csv")
-    cols[3].download_button("Agreement per pair (CSV)", views.to_csv_bytes(compare.pairs_frame(report)), f"{name}-pairs.csv", "text/csv")
+    cols[2].download_button("Summary (CSV)", views.to_csv_bytes(compare_report.summary_frame(report)), f"{name}-summary.csv", "text/csv")
+    cols[3].download_button("Agreement per pair (CSV)", views.to_csv_bytes(compare_report.pairs_frame(report)), f"{name}-pairs.csv", "text/csv")
 

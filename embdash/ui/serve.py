@@ -47,7 +47,7 @@ def import_page_libraries() -> None:
     import pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    import embdash.io.store  # noqa: F401
+    import embdash.dataio.store  # noqa: F401
     import embdash.pipeline.maps  # noqa: F401
     import embdash.render.charts  # noqa: F401
 

@@ -7,10 +7,11 @@ import contextlib
 import streamlit as st
 
 from embdash import config
+from embdash.dataio.corpus import Corpus, load_corpus, sample_corpus_path
 from embdash.errors import CacheError, EmbdashError
-from embdash.io.corpus import Corpus, load_corpus, sample_corpus_path
 from embdash.models.catalogue import CATALOGUE, DEFAULT_MODEL_ID
 from embdash.ui import cache
+from embdash.ui.server_settings import settings
 from embdash.ui.text import plain
 
 CORPUS_KEY = "corpus_key"
@@ -135,18 +136,6 @@ def catalogue_ids() -> list[str]:
 def offered_model_ids() -> list[str]:
     """The catalogue models this server offers (EMBDASH_MODELS), the default first when offered."""
     return config.offered_models(settings(), catalogue_ids())
-
-
-def settings() -> config.Settings:
-    """The server's settings: environment variables, then st.secrets, then defaults (embdash.config)."""
-    return config.load_settings(secrets=_secrets())
-
-
-def _secrets() -> dict:
-    try:
-        return dict(st.secrets)
-    except Exception:  # no secrets.toml: Streamlit raises rather than returning an empty mapping
-        return {}
 
 
 def flash(message: str) -> None:

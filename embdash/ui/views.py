@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embdash.io import exports
-from embdash.io.corpus import Corpus, LoadReport
-from embdash.io.corpus import quality_report as corpus_quality
-from embdash.io.store import CorpusInfo
+from embdash.dataio import exports
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.corpus import quality_report as corpus_quality
+from embdash.dataio.readers import LoadReport
+from embdash.dataio.store import CorpusInfo
 from embdash.pipeline import maps
 from embdash.ui import links
 from embdash.ui.text import plain
@@ -166,7 +167,7 @@ def safe_name(text: str) -> str:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for a download: formula-like cells neutralised (embdash.io.exports.csv_bytes)."""
+    """CSV for a download: formula-like cells neutralised (embdash.dataio.exports.csv_bytes)."""
     return exports.csv_bytes(frame)
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from embdash.errors import EmbdashError
 from embdash.models.catalogue import get_spec
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
-from embdash.ui import cache, gate, links, state
+from embdash.ui import cache, gate, links, server_settings, state
 from embdash.ui.text import plain
 
 
@@ -74,7 +74,7 @@ def model_badge(model_id: str) -> None:
 def sidebar() -> None:
     """The shared frame, on every page: the password gate, the corpus (kept in the URL by its key),
     which model embeds it (in the URL too), and the link to the current view."""
-    gate.require_password(state.settings().password)
+    gate.require_password(server_settings.settings().password)
     links.sync_corpus()
     with st.sidebar:
         corpus = state.current_corpus()
@@ -99,7 +99,7 @@ def model_choice() -> None:
         **links.bound(state.MODEL_KEY),
     )
     model_badge(st.session_state[state.MODEL_KEY])
-    if state.settings().read_only:
+    if server_settings.settings().read_only:
         return  # a public instance loads no model from a path on the server
     with st.expander("Add your own model", expanded="custom_model_message" in st.session_state):
         st.text_input(

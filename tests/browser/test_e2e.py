@@ -2,7 +2,7 @@
 the analyst's flow (upload a CSV, wait for the map, select points, search, compare two models).
 
 One server for the module, started on an empty data folder. The first test must be its first request:
-that is the case Streamlit used to get wrong after a restart ("Page not found"). Screenshots of every
+a deep link to a page must open it on a freshly started server, never "Page not found". Screenshots of every
 page go to a per-session folder named at the end of the pytest summary.
 """
 
@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from embdash.io.corpus import load_corpus
-from embdash.io.store import Store
+from embdash.dataio.corpus import load_corpus
+from embdash.dataio.store import Store
 from tests.browser.conftest import (
     PLAIN_STREAMLIT_RUN,
     drag_box,

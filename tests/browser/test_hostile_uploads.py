@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from embdash.io.store import Store
+from embdash.dataio.store import Store
 from tests.browser.conftest import (
     drag_box,
     no_exception_boxes,

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_deep_link_is_the_first_request_of_a_fresh_server(private_data_dir, page):
-    # Streamlit's old pages/ handling used to answer this one with "Page not found".
+    # The page must open on a server's very first request, not answer "Page not found".
     with running_server(private_data_dir) as url:
         page.goto(f"{url}/data")
         page.get_by_role("heading", name="Your corpus").wait_for(timeout=120_000)

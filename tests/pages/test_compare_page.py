@@ -17,8 +17,8 @@ MODELS = ["all-MiniLM-L6-v2", "paraphrase-MiniLM-L3-v2"]
 @pytest.fixture(scope="module")
 def small_corpus_key(tmp_path_factory):
     """Every fourth row of the sample (120 documents, all 12 categories): the page as users see it, in less time."""
-    from embdash.io.corpus import load_corpus
-    from embdash.io.store import Store
+    from embdash.dataio.corpus import load_corpus
+    from embdash.dataio.store import Store
 
     path = tmp_path_factory.mktemp("compare-page") / "quarter.csv"
     pd.read_csv(SAMPLE).iloc[::4].to_csv(path, index=False)

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from embdash.io.corpus import load_corpus, sample_corpus_path
+from embdash.dataio.corpus import load_corpus, sample_corpus_path
 from tests.conftest import REPO
 
 APP = REPO / "streamlit_app.py"

@@ -11,8 +11,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from embdash.config import data_dir
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store
 from embdash.ui import cache
 from tests.conftest import map_page_by_link
 

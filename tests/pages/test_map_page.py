@@ -86,7 +86,7 @@ def test_each_slider_recomputes_only_the_stages_it_affects(app, monkeypatch):
 def test_columns_named_like_map_columns_and_filters():
     import pandas as pd
 
-    from embdash.io.corpus import sample_corpus_path
+    from embdash.dataio.corpus import sample_corpus_path
     from tests.conftest import REPO
 
     sample = pd.read_csv(sample_corpus_path()).head(60).rename(columns={"text": "topic", "year": "x"})

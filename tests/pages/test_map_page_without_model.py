@@ -1,5 +1,5 @@
 """The Map page loads the embedding model only to embed: after a restart with every vector cached it shows the
-same map without loading it (issue 7: loading it only to learn its cache key took 14 s); a text not cached yet
+same map without loading it (a load only to learn the model's cache key costs seconds); a text not cached yet
 still loads the model and embeds that text."""
 
 import numpy as np
@@ -8,9 +8,9 @@ import pytest
 import streamlit as st
 
 import embdash.pipeline.reduce
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store
 from embdash.hashing import text_hash
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store
 from embdash.models.catalogue import DEFAULT_MODEL_ID, expected_cache_key
 from embdash.ui import cache
 from tests.conftest import map_page_by_link

@@ -10,8 +10,8 @@ import embdash.pipeline.maps
 import embdash.pipeline.reduce
 import embdash.pipeline.topics
 from embdash import cli
-from embdash.io.corpus import load_corpus
-from embdash.io.store import Store
+from embdash.dataio.corpus import load_corpus
+from embdash.dataio.store import Store
 from tests.conftest import map_page_by_link
 from tests.pages.test_warm_map_page import shown
 

@@ -1,11 +1,11 @@
-"""The Map page after a server restart: every stage comes from the store, nothing is recomputed (issue 7)."""
+"""The Map page after a server restart: every stage comes from the store, nothing is recomputed."""
 
 import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from embdash.io.corpus import make_corpus
-from embdash.io.store import Store
+from embdash.dataio.corpus import make_corpus
+from embdash.dataio.store import Store
 from tests.conftest import map_page_by_link
 
 TOPICS = {

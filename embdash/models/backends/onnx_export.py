@@ -38,7 +38,7 @@ from embdash.errors import ModelError
 from embdash.hashing import params_key
 from embdash.models.backends.common import calm_openmp_threads, import_library
 
-MIN_MEAN_COSINE = 0.99  # the bar for ONNX vectors against PyTorch ones
+MIN_MEAN_COSINE = 0.99  # the least mean cosine of ONNX vectors against PyTorch ones
 VARIANT = "int8"  # what export_onnx produces: per-channel dynamic int8 weights
 MANIFEST = "manifest.json"
 MODEL_FILE = "model.onnx"

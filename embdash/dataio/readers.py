@@ -1,4 +1,4 @@
-"""A corpus: the texts to embed plus every other column as metadata, named by its content.
+"""Reading uploaded files into frames: format detection, decoding, delimiter sniffing, JSON, Excel, Parquet.
 
 Reading is deliberately forgiving (odd encodings, delimiters, ragged lines, stray NUL bytes are
 fixed and reported in `LoadReport.warnings`) and failures are deliberately plain: anything that
@@ -8,7 +8,6 @@ cannot be read raises `CorpusError` with one sentence the Data page shows as it 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
@@ -18,11 +17,11 @@ import unicodedata
 import warnings as py_warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Sequence
+from typing import Any, BinaryIO
 
-import numpy as np
 import pandas as pd
 
+from embdash.dataio.frames import normalise_frame
 from embdash.errors import CorpusError
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # Streamlit's default upload cap (server.maxUploadSize)
@@ -64,48 +63,6 @@ GUESS_SAMPLE_ROWS = 5000  # guessing on the head keeps a million-row upload snap
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-# --------------------------------------------------------------------------------------------
-# Data classes
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Corpus:
-    """Rows of an uploaded table. `frame` keeps every column in the file's order; `text_column` names the texts.
-
-    `key` is a content key (16 hex chars) of the frame's values and column names, so the same file
-    uploaded twice has the same key, and any edit gives a new one. It is safe in paths and URLs.
-    Build one with `make_corpus` (which normalises the frame and computes the key).
-    """
-
-    frame: pd.DataFrame
-    text_column: str
-    name: str  # a display name, e.g. the uploaded file's name; never used to build a path
-    key: str
-
-    @property
-    def texts(self) -> list[str]:
-        """The texts as strings (missing values become "")."""
-        return text_values(self.frame[self.text_column])
-
-    @property
-    def metadata_columns(self) -> list[str]:
-        """Every column but the text column."""
-        return [c for c in self.frame.columns if c != self.text_column]
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-    # Equality by content: a DataFrame field would make the generated __eq__ / __hash__ raise.
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Corpus):
-            return NotImplemented
-        return (self.key, self.text_column, self.name) == (other.key, other.text_column, other.name)
-
-    def __hash__(self) -> int:
-        return hash((self.key, self.text_column, self.name))
-
-
 @dataclass(frozen=True)
 class LoadReport:
     """What the loader detected, for the Data page to show."""
@@ -117,22 +74,6 @@ class LoadReport:
     columns: list[str]
     text_column_guess: str | None
     warnings: list[str] = field(default_factory=list)  # non-fatal: lines skipped, NULs removed, ...
-
-
-@dataclass(frozen=True)
-class QualityReport:
-    """Problems an analyst should know about before embedding."""
-
-    n_rows: int
-    empty_rows: list[int]  # positions of empty / missing texts
-    duplicate_rows: list[int]  # positions of texts equal to an earlier one
-    too_long_rows: list[int] = field(default_factory=list)  # positions over the model's token limit (truncated)
-    token_limit: int | None = None
-
-
-# --------------------------------------------------------------------------------------------
-# Public API
-# --------------------------------------------------------------------------------------------
 
 
 def read_table(
@@ -148,7 +89,7 @@ def read_table(
     """
     if filename is None and isinstance(data, (str, os.PathLike)):
         filename = Path(data).name
-    label = _display_name(filename)
+    label = display_name(filename)
     raw = _read_source(data, label, max_bytes)
     if not raw.strip():
         raise CorpusError(f"{label} is empty.")
@@ -205,114 +146,6 @@ def text_column_score(column: pd.Series, name: str) -> float:
     return score
 
 
-def make_corpus(frame: pd.DataFrame, text_column: str, name: str) -> Corpus:
-    """Build a Corpus, validating the text column (missing or all-empty raises CorpusError)."""
-    frame = normalise_frame(frame)
-    text_column = str(text_column) if text_column is not None else None
-    if text_column not in frame.columns:
-        columns = ", ".join(repr(c) for c in frame.columns[:12]) or "none"
-        raise CorpusError(f"There is no column named {text_column!r} to use as text; the columns are {columns}.")
-    if len(frame) == 0:
-        raise CorpusError(f"{_display_name(name)} has no rows.")
-    texts = text_values(frame[text_column])
-    if not any(t.strip() for t in texts):
-        raise CorpusError(f"The text column {text_column!r} is empty in every row; choose another column.")
-    frame[text_column] = pd.Series(texts, index=frame.index, dtype="str")
-    return Corpus(frame=frame, text_column=text_column, name=name, key=corpus_key(frame, text_column))
-
-
-def load_corpus(
-    path_or_bytes: bytes | BinaryIO | str | os.PathLike,
-    filename: str | None = None,
-    text_column: str | None = None,
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Corpus:
-    """read_table + make_corpus, with the guessed text column when none is given."""
-    if filename is None and isinstance(path_or_bytes, (str, os.PathLike)):
-        filename = Path(path_or_bytes).name
-    frame, report = read_table(path_or_bytes, filename, max_bytes=max_bytes)
-    chosen = text_column if text_column is not None else report.text_column_guess
-    if chosen is None:
-        raise CorpusError(
-            f"{_display_name(filename)} has no column of text (its columns {_column_list(frame)} "
-            "hold only numbers, dates or blanks)."
-        )
-    return make_corpus(frame, chosen, name=filename or "corpus")
-
-
-def quality_report(corpus: Corpus, token_counts=None, token_limit: int | None = None) -> QualityReport:
-    """Empty texts, duplicates, and (given per-text token counts and the model's limit) texts that get truncated."""
-    texts = corpus.texts
-    empty_rows = [i for i, t in enumerate(texts) if not t.strip()]
-    duplicate_rows = _duplicate_positions(texts)
-    too_long_rows: list[int] = []
-    if token_counts is not None and token_limit is not None:
-        counts = list(token_counts)
-        if len(counts) != len(texts):
-            raise ValueError(f"token_counts has {len(counts)} entries but the corpus has {len(texts)} texts")
-        too_long_rows = [i for i, n in enumerate(counts) if n is not None and n > token_limit]
-    return QualityReport(
-        n_rows=len(texts),
-        empty_rows=empty_rows,
-        duplicate_rows=duplicate_rows,
-        too_long_rows=too_long_rows,
-        token_limit=token_limit,
-    )
-
-
-def sample_corpus_path() -> Path:
-    """Path of the bundled sample corpus (data/samples/...)."""
-    return Path(__file__).resolve().parents[2] / "data" / "samples" / "sample_corpus.csv"
-
-
-def corpus_key(frame: pd.DataFrame, text_column: str) -> str:
-    """Content key (16 hex chars): sha256 over column names, the text column and every value as JSON.
-
-    JSON of plain Python values is stable across pandas versions (pandas' own hashing is not).
-    Missing values (None, NaN, NaT) all serialise as null.
-    """
-    digest = hashlib.sha256()
-    digest.update(_json_bytes({"text_column": str(text_column), "columns": [str(c) for c in frame.columns]}))
-    for name in frame.columns:
-        digest.update(b"\x1e")  # record separator: column boundaries can't be confused
-        digest.update(_json_bytes(_json_values(frame[name])))
-    return digest.hexdigest()[:16]
-
-
-def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy ready for hashing and parquet: unique string column names, a fresh index, and
-    object columns that pyarrow can write (mixed types and nested values become strings; missing stays missing).
-    """
-    frame = frame.reset_index(drop=True).copy()
-    frame.columns = unique_column_names(frame.columns)
-    for name in frame.columns:
-        frame[name] = _writable_column(frame[name])
-    return frame
-
-
-def unique_column_names(names: Sequence[Any]) -> list[str]:
-    """Column names as non-empty, unique strings ("a", "a" -> "a", "a.1"; blank -> "column_3")."""
-    result: list[str] = []
-    seen: set[str] = set()
-    for position, name in enumerate(names):
-        base = "" if _is_missing(name) else str(name).strip()
-        base = base or f"column_{position + 1}"
-        candidate, suffix = base, 1
-        while candidate in seen:
-            candidate, suffix = f"{base}.{suffix}", suffix + 1
-        seen.add(candidate)
-        result.append(candidate)
-    return result
-
-
-def text_values(column: pd.Series) -> list[str]:
-    """A column's values as Python strings; missing values become ""."""
-    if pd.api.types.is_string_dtype(column.dtype) and not column.hasnans:
-        return [str(v) for v in column.tolist()]
-    return [_as_text(v) for v in column.tolist()]
-
-
 def format_from_extension(filename: str | None) -> str | None:
     """The format a file's extension names; None when there is no extension (then content decides)."""
     if not filename:
@@ -321,7 +154,7 @@ def format_from_extension(filename: str | None) -> str | None:
     if not suffix:
         return None
     if suffix not in EXTENSION_FORMATS:
-        raise CorpusError(f"{_display_name(filename)} has an unsupported file type ({suffix}); {SUPPORTED_FORMATS_SENTENCE}.")
+        raise CorpusError(f"{display_name(filename)} has an unsupported file type ({suffix}); {SUPPORTED_FORMATS_SENTENCE}.")
     return EXTENSION_FORMATS[suffix]
 
 
@@ -342,11 +175,6 @@ def detect_delimiter(text: str, preferred: str = ",") -> str:
         return (fit.splits_well, fit.exact_share, fit.present_share, -preference.index(delimiter))
 
     return max(preference, key=rank)
-
-
-# --------------------------------------------------------------------------------------------
-# Reading: source bytes, format dispatch
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -482,11 +310,6 @@ def _read_text_format(text: str, fmt: str, label: str) -> _ReadResult:
         return _read_json_lines(text, label)
     preferred = "\t" if fmt == "tsv" else ","
     return _read_delimited(text, preferred, label)
-
-
-# --------------------------------------------------------------------------------------------
-# Content sniffing and decoding
-# --------------------------------------------------------------------------------------------
 
 
 def _binary_signature(raw: bytes) -> str | None:
@@ -655,11 +478,6 @@ def _nul_note(count: int) -> str:
     return f"Removed {count} NUL byte{'s' if count != 1 else ''} (\\x00) from the file."
 
 
-# --------------------------------------------------------------------------------------------
-# Delimited text
-# --------------------------------------------------------------------------------------------
-
-
 def _read_delimited(text: str, preferred: str, label: str) -> _ReadResult:
     delimiter = detect_delimiter(text, preferred)
     with py_warnings.catch_warnings(record=True) as caught:
@@ -755,11 +573,6 @@ def _delimiter_fit(sample: str, delimiter: str) -> _DelimiterFit:
     return _DelimiterFit(header, exact, present)
 
 
-# --------------------------------------------------------------------------------------------
-# JSON, JSON Lines, plain text
-# --------------------------------------------------------------------------------------------
-
-
 def _read_json_document(text: str, label: str) -> _ReadResult:
     """A .json file: an array of objects (or strings); a JSON Lines file named .json also works."""
     try:
@@ -831,110 +644,6 @@ def _read_lines(text: str) -> pd.DataFrame:
     return pd.DataFrame({"text": pd.Series(lines, dtype="str")})
 
 
-# --------------------------------------------------------------------------------------------
-# Frame normalisation, values, keys
-# --------------------------------------------------------------------------------------------
-
-
-def _writable_column(column: pd.Series) -> pd.Series:
-    """Categoricals as their values; object columns as a real dtype pyarrow writes and reads back
-    unchanged (so a stored corpus keeps its key): one scalar type -> that dtype, anything else -> str.
-    """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        column = column.astype(column.cat.categories.dtype if len(column.cat.categories) else object)
-    if column.dtype != object:
-        return column
-    values = column.tolist()
-    present = [v for v in values if not _is_missing(v)]
-    if not present:
-        return column.astype("float64")  # an all-blank column: NaN, like pandas reads it from CSV
-    kinds = {_kind(v) for v in present}
-    if kinds == {"int", "number"}:
-        kinds = {"number"}  # 1 and 2.5 together are floats, as pandas would read them
-    typed = _typed_column(column, kinds.pop()) if len(kinds) == 1 else None
-    if typed is not None:
-        return typed
-    return pd.Series([None if _is_missing(v) else _as_text(v) for v in values], index=column.index, dtype="str")
-
-
-def _typed_column(column: pd.Series, kind: str) -> pd.Series | None:
-    """The column in the dtype its single kind of value calls for; None when that fails."""
-    try:
-        if kind == "str":
-            return column.astype("str")
-        if kind == "bool":
-            return column.astype("boolean")
-        if kind == "int":
-            return column.astype("Int64")  # nullable: ints with gaps stay ints through parquet
-        if kind == "number":
-            return pd.to_numeric(column).astype("float64")
-        if kind == "datetime":
-            return pd.to_datetime(column)
-    except (ValueError, TypeError, OverflowError):
-        return None
-    return None
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, str):
-        return "str"
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    if isinstance(value, (int, np.integer)):
-        return "int"
-    if isinstance(value, (float, np.floating)):
-        return "number"
-    if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat"):
-        return "datetime"
-    if isinstance(value, (list, tuple, dict, set, np.ndarray)):
-        return "nested"
-    if isinstance(value, (bytes, bytearray)):
-        return "bytes"
-    return "other"
-
-
-def _as_text(value: Any) -> str:
-    """One value as display text: missing -> "", integral floats without ".0", nested as JSON."""
-    if _is_missing(value):
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8", errors="replace")
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, np.ndarray):
-        return json.dumps(value.tolist(), ensure_ascii=False, default=str)
-    return str(value)
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, (float, np.floating)):
-        return math.isnan(value)
-    if isinstance(value, np.datetime64):
-        return bool(np.isnat(value))
-    return False
-
-
-def _json_values(column: pd.Series) -> list:
-    """A column as JSON-ready Python values, missing as None (vectorised: keys of big corpora are quick)."""
-    values = column.tolist()  # numpy scalars become Python ints, floats, bools
-    missing = column.isna()
-    if missing.any():
-        values = [None if gone else v for v, gone in zip(values, missing.tolist())]
-    if column.dtype == object:
-        values = [v.item() if isinstance(v, np.generic) else v for v in values]
-    return values
-
-
-def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, allow_nan=True).encode("utf-8")
-
-
 def _holds_strings(column: pd.Series) -> bool:
     if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
         return True
@@ -952,39 +661,20 @@ def _mostly_numbers(values: list[str]) -> bool:
     return numeric / len(sample) > 0.9
 
 
-def _duplicate_positions(texts: list[str]) -> list[int]:
-    """Positions of non-empty texts that equal an earlier text (empties are reported as empty, once)."""
-    seen: set[str] = set()
-    duplicates = []
-    for position, text in enumerate(texts):
-        if not text.strip():
-            continue
-        if text in seen:
-            duplicates.append(position)
-        else:
-            seen.add(text)
-    return duplicates
-
-
-# --------------------------------------------------------------------------------------------
-# Messages
-# --------------------------------------------------------------------------------------------
-
-
 def _check_has_rows(frame: pd.DataFrame, label: str) -> None:
     if len(frame.columns) == 0:
         raise CorpusError(f"{label} is empty.")
     if len(frame) == 0:
-        raise CorpusError(f"{label} has a header row ({_column_list(frame)}) but no data rows.")
+        raise CorpusError(f"{label} has a header row ({column_list(frame)}) but no data rows.")
 
 
-def _column_list(frame: pd.DataFrame, limit: int = 8) -> str:
+def column_list(frame: pd.DataFrame, limit: int = 8) -> str:
     names = [str(c) for c in frame.columns]
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _display_name(filename: str | None) -> str:
+def display_name(filename: str | None) -> str:
     """'name.csv' in quotes for messages; never a full path (it may reveal the server's folders)."""
     if not filename:
         return "The file"

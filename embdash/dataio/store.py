@@ -18,19 +18,15 @@ The "last used" time of a corpus is its file's modification time (touch_corpus s
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -38,23 +34,38 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import embdash
 from embdash import config
 from embdash.config import data_dir
+from embdash.dataio.atomic import (
+    disk_message,
+    remove_quietly,
+    write_atomically,
+    write_bytes_atomically,
+)
+from embdash.dataio.corpus import Corpus
+from embdash.dataio.provenance import (
+    description_of,
+    read_description,
+    stamp,
+    with_description,
+)
+from embdash.dataio.vector_parts import (
+    folder_signature,
+    parse_vector_dtype,
+    part_dimension,
+    part_files,
+    read_vectors_part,
+    write_vector_part,
+)
 from embdash.errors import CacheError, CorpusError
 from embdash.hashing import texts_key
-from embdash.io.corpus import Corpus
 
-METADATA_KEY = b"embdash"
 MAX_PARTS = 16  # more parts than this in one model's folder get merged into one
 # Matched with fullmatch: "$" alone would also accept a trailing newline.
 CORPUS_KEY_RE = re.compile(r"[0-9a-f]{16}")
 ARTEFACT_KIND_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 ARTEFACT_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 _UNSAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]")
-# Hashes are unique (a dictionary only costs) and hex (zstd halves them); float vectors do not
-# compress, and skipping it makes a warm read about a third faster.
-VECTOR_PART_OPTIONS = {"use_dictionary": False, "compression": {"text_sha256": "zstd", "vector": "none"}}
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ class Store:
         """`vector_dtype`: "float32" or "float16"; None reads EMBDASH_VECTOR_DTYPE (default float32)."""
         self.root = Path(root)
         self.max_parts = max_parts
-        self.vector_dtype = _vector_dtype(config.vector_dtype() if vector_dtype is None else vector_dtype)
+        self.vector_dtype = parse_vector_dtype(config.vector_dtype() if vector_dtype is None else vector_dtype)
         self.problems: list[str] = []  # plain-English notes about damaged files; never fatal
         self._indexes: dict[str, _VectorIndex] = {}
         self._lock = threading.RLock()  # Streamlit sessions share one Store across threads
@@ -156,17 +167,14 @@ class Store:
             "dim": int(vectors.shape[1]),
             "dtype": self.vector_dtype.name,
             "n": len(hashes),
-            "embdash_version": embdash.__version__,
-            "library_versions": library_versions(),
-            "created": utc_now(),
+            **stamp(),
         }
-        table = _vectors_table(hashes, vectors, description)
         path = folder / f"part-{texts_key(hashes)}.parquet"
         with self._lock:
             self._set_aside_other_dimensions(cache_key, vectors.shape[1])
-            _write_table_atomically(table, path, **VECTOR_PART_OPTIONS)
+            write_vector_part(path, hashes, vectors, description)
             self._indexes.pop(cache_key, None)  # re-read on next load
-            if len(_part_files(folder)) > self.max_parts:
+            if len(part_files(folder)) > self.max_parts:
                 self.compact(cache_key)
         return path
 
@@ -178,30 +186,28 @@ class Store:
                 return index.parts[0] if index.parts else None
             hashes = list(index.row_of)  # deduplicated: a hash saved twice keeps one row
             vectors = index.matrix.take(list(index.row_of.values()), axis=0)
-            description = _read_description(index.parts[-1]) or {}
+            description = read_description(index.parts[-1]) or {}
             description.update(
                 cache_key=cache_key,
                 n=len(hashes),
                 dim=int(vectors.shape[1]),
                 dtype=self.vector_dtype.name,
                 compacted_from=len(index.parts),
-                created=utc_now(),
-                embdash_version=embdash.__version__,
-                library_versions=library_versions(),
+                **stamp(),
             )
             merged = index.parts[0].parent / f"part-{texts_key(hashes)}.parquet"
-            _write_table_atomically(_vectors_table(hashes, vectors, description), merged, **VECTOR_PART_OPTIONS)
+            write_vector_part(merged, hashes, vectors, description)
             # Only after the merged file is in place: a crash here leaves duplicates, never a loss.
             for part in index.parts:
                 if part != merged:
-                    _remove_quietly(part)
+                    remove_quietly(part)
             self._indexes.pop(cache_key, None)
             return merged
 
     def _vector_index(self, cache_key: str) -> _VectorIndex:
         folder = self.embeddings_dir(cache_key)
         with self._lock:
-            signature = _folder_signature(folder)
+            signature = folder_signature(folder)
             cached = self._indexes.get(cache_key)
             if cached is not None and cached.signature == signature:
                 return cached
@@ -211,9 +217,9 @@ class Store:
 
     def _read_vector_index(self, cache_key: str, folder: Path) -> _VectorIndex:
         readable: list[tuple[Path, list[str], np.ndarray]] = []
-        for part in _part_files(folder):
+        for part in part_files(folder):
             try:
-                hashes, matrix = _read_vectors_part(part, self.vector_dtype)
+                hashes, matrix = read_vectors_part(part, self.vector_dtype)
             except Exception as exc:  # any unreadable part is a cache miss, never a crash
                 self._set_aside(part, _model_name(cache_key), exc)
                 continue
@@ -234,15 +240,15 @@ class Store:
         all_hashes = [h for _, hashes, _ in kept for h in hashes]
         matrix = np.concatenate([m for _, _, m in kept]) if kept else np.zeros((0, dim), self.vector_dtype)
         row_of = {h: i for i, h in enumerate(all_hashes)}  # a hash in two parts: the later row wins
-        return _VectorIndex(_folder_signature(folder), row_of, matrix, [p for p, _, _ in kept])
+        return _VectorIndex(folder_signature(folder), row_of, matrix, [p for p, _, _ in kept])
 
     def _set_aside_other_dimensions(self, cache_key: str, dim: int) -> None:
         """Before saving d-dimensional vectors, move aside parts of another dimension (a changed model).
 
         Reads only the parts' footers, so saving stays cheap however large the cache grows.
         """
-        for part in _part_files(self.embeddings_dir(cache_key)):
-            part_dim = _part_dimension(part)
+        for part in part_files(self.embeddings_dir(cache_key)):
+            part_dim = part_dimension(part)
             if part_dim is not None and part_dim != dim:
                 self._set_aside(part, cache_key, ValueError("stale"), note=(
                     f"Cached vectors for {_model_name(cache_key)} had dimension {part_dim} but the model now gives {dim}; "
@@ -278,13 +284,9 @@ class Store:
                 "text_column": corpus.text_column,
                 "key": corpus.key,
                 "n_rows": len(corpus.frame),
-                "created": utc_now(),
-                "embdash_version": embdash.__version__,
-                "library_versions": library_versions(),
+                **stamp(),
             }
-            table = _frame_to_table(corpus.frame)
-            table = table.replace_schema_metadata({**(table.schema.metadata or {}), METADATA_KEY: _json(description)})
-            _write_table_atomically(table, path)
+            _write_table_atomically(with_description(_frame_to_table(corpus.frame), description), path)
         self.touch_corpus(corpus.key)
         return corpus.key
 
@@ -294,7 +296,7 @@ class Store:
             raise CorpusError(f"There is no stored corpus with key {key!r} (unknown corpus).")
         try:
             table = pq.read_table(path)
-            description = _description_of(table.schema)
+            description = description_of(table.schema)
             frame = table.to_pandas()
             text_column = description["text_column"]
             if text_column not in frame.columns:
@@ -314,7 +316,7 @@ class Store:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise CacheError(_disk_message(exc, path.parent)) from exc
+            raise CacheError(disk_message(exc, path.parent)) from exc
 
     def list_corpora(self) -> list[CorpusInfo]:
         """Stored corpora, most recently used first."""
@@ -325,7 +327,7 @@ class Store:
                 continue
             try:
                 mtime_ns = path.stat().st_mtime_ns
-                description = _description_of(pq.read_schema(path))
+                description = description_of(pq.read_schema(path))
                 info = CorpusInfo(
                     key=path.stem,
                     name=str(description.get("name", path.stem)),
@@ -363,9 +365,7 @@ class Store:
             "shape": list(array.shape),
             "dtype": array.dtype.str,
             "params": params,
-            "created": utc_now(),
-            "embdash_version": embdash.__version__,
-            "library_versions": library_versions(),
+            **stamp(),
         }
         _write_table_atomically(_array_table(array, description), path)
         return path
@@ -386,7 +386,7 @@ class Store:
         """The parameters stored with an artefact, or None."""
         path = self.artefact_path(kind, key)
         try:
-            return _description_of(pq.read_schema(path)).get("params")
+            return description_of(pq.read_schema(path)).get("params")
         except Exception:
             return None
 
@@ -405,12 +405,10 @@ class Store:
             "kind": kind,
             "key": key,
             "params": params,
-            "created": utc_now(),
-            "embdash_version": embdash.__version__,
-            "library_versions": library_versions(),
+            **stamp(),
             "value": value,
         }
-        _write_atomically(path, lambda file: file.write(json.dumps(document, sort_keys=True).encode("utf-8")))
+        write_bytes_atomically(path, json.dumps(document, sort_keys=True).encode("utf-8"))
         return path
 
     def load_json(self, kind: str, key: str, decode=lambda value: value):
@@ -442,129 +440,9 @@ def slugify(cache_key: str) -> str:
     return f"{safe}-{digest}" if safe else digest
 
 
-def _vector_dtype(name) -> np.dtype:
-    """float32 or float16, from a name (the setting's values) or a numpy dtype; ValueError otherwise."""
-    try:
-        dtype = np.dtype(name)
-    except TypeError:
-        dtype = None
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float16)):
-        raise ValueError(f"vector_dtype must be one of {', '.join(config.VECTOR_DTYPES)}, got {name!r}.")
-    return dtype
-
-
-# Element type of the parquet vector column for each vector dtype (parquet stores halffloat natively).
-_ARROW_TYPES = {np.dtype(np.float32): pa.float32(), np.dtype(np.float16): pa.float16()}
-
-
 def _model_name(cache_key: str) -> str:
     """The model part of a cache key ("all-MiniLM-L6-v2@<version>" -> "all-MiniLM-L6-v2"), for messages."""
     return cache_key.split("@", 1)[0] or cache_key
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-@lru_cache(maxsize=1)
-def library_versions() -> dict[str, str]:
-    """Versions from installed package metadata: no import, so asking never loads torch."""
-    versions = {}
-    for package in ("numpy", "pyarrow", "pandas", "sentence-transformers", "transformers", "torch"):
-        try:
-            versions[package] = importlib_metadata.version(package)
-        except importlib_metadata.PackageNotFoundError:
-            pass
-    return versions
-
-
-def _json(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, default=str).encode("utf-8")
-
-
-def _description_of(schema: pa.Schema) -> dict:
-    raw = (schema.metadata or {}).get(METADATA_KEY)
-    if raw is None:
-        raise ValueError("no embdash metadata")
-    return json.loads(raw)
-
-
-def _read_description(path: Path) -> dict | None:
-    try:
-        return _description_of(pq.read_schema(path))
-    except Exception:
-        return None
-
-
-def _part_files(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.iterdir() if p.name.startswith("part-") and p.name.endswith(".parquet"))
-    except FileNotFoundError:
-        return []
-
-
-def _folder_signature(folder: Path) -> tuple:
-    signature = []
-    for part in _part_files(folder):
-        try:
-            stat = part.stat()
-        except FileNotFoundError:
-            continue
-        signature.append((part.name, stat.st_mtime_ns, stat.st_size))
-    return tuple(signature)
-
-
-def _part_dimension(path: Path) -> int | None:
-    """The vector size declared in a part's schema; None if unreadable (the next load sets it aside)."""
-    try:
-        vector_type = pq.read_schema(path).field("vector").type
-    except Exception:
-        return None
-    return vector_type.list_size if pa.types.is_fixed_size_list(vector_type) else None
-
-
-def _vectors_table(hashes: list[str], vectors: np.ndarray, description: dict) -> pa.Table:
-    value_type = _ARROW_TYPES[vectors.dtype]
-    flat = pa.array(vectors.reshape(-1), type=value_type)  # zero-copy: the exact bytes
-    vector_column = pa.FixedSizeListArray.from_arrays(flat, vectors.shape[1])
-    schema = pa.schema(
-        [("text_sha256", pa.string()), ("vector", pa.list_(value_type, vectors.shape[1]))],
-        metadata={METADATA_KEY: _json(description)},
-    )
-    return pa.Table.from_arrays([pa.array(hashes, type=pa.string()), vector_column], schema=schema)
-
-
-def _read_vectors_part(path: Path, dtype: np.dtype = np.dtype(np.float32)) -> tuple[list[str], np.ndarray]:
-    """Hashes and (m, d) vectors of one part, which must hold `dtype` values; raises on anything malformed."""
-    table = pq.read_table(path, columns=["text_sha256", "vector"])
-    hashes_column = table.column("text_sha256")
-    if not pa.types.is_string(hashes_column.type) and not pa.types.is_large_string(hashes_column.type):
-        raise ValueError(f"text_sha256 has type {hashes_column.type}")
-    if hashes_column.null_count:
-        raise ValueError("missing hashes")
-    matrix = _matrix_from_list_column(table.column("vector"), dtype)
-    if not np.isfinite(matrix).all():
-        raise ValueError("non-finite vectors")
-    return hashes_column.to_pylist(), matrix
-
-
-def _matrix_from_list_column(column: pa.ChunkedArray, dtype: np.dtype = np.dtype(np.float32)) -> np.ndarray:
-    array = column.combine_chunks()
-    if array.null_count:
-        raise ValueError("missing vectors")
-    if pa.types.is_fixed_size_list(array.type):
-        dim = array.type.list_size
-    elif pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
-        lengths = np.asarray(array.value_lengths())
-        if len(lengths) and (lengths != lengths[0]).any():
-            raise ValueError("vectors of different lengths")
-        dim = int(lengths[0]) if len(lengths) else 0
-    else:
-        raise ValueError(f"vector has type {array.type}")
-    values = array.flatten()
-    if values.type != _ARROW_TYPES[dtype]:  # a part of the other kind is never silently converted
-        raise ValueError(f"vector values have type {values.type}, this store holds {dtype.name}")
-    return values.to_numpy(zero_copy_only=False).reshape(len(array), dim)
 
 
 def _array_table(array: np.ndarray, description: dict) -> pa.Table:
@@ -576,12 +454,12 @@ def _array_table(array: np.ndarray, description: dict) -> pa.Table:
     else:
         columns = {"value": array.reshape(-1)}
     table = pa.table(columns)
-    return table.replace_schema_metadata({METADATA_KEY: _json(description)})
+    return with_description(table, description)
 
 
 def _read_array(path: Path) -> np.ndarray:
     table = pq.read_table(path)
-    description = _description_of(table.schema)
+    description = description_of(table.schema)
     shape = tuple(int(s) for s in description["shape"])
     dtype = np.dtype(description["dtype"])
     if len(shape) == 2:
@@ -609,59 +487,6 @@ def _frame_to_table(frame) -> pa.Table:
 
 
 def _write_table_atomically(table: pa.Table, path: Path, **write_options) -> None:
-    _write_atomically(path, lambda file: pq.write_table(table, file, **write_options))
+    write_atomically(path, lambda temporary: pq.write_table(table, temporary, **write_options))
 
 
-def _write_atomically(path: Path, write) -> None:
-    """Temp file in the same folder, write(file), fsync, os.replace: readers see the old file or the new,
-    never half. Raises CacheError when the disk refuses."""
-    folder = path.parent
-    tmp_name = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)  # the cache folder may have been deleted meanwhile
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".tmp", delete=False) as tmp:
-            tmp_name = tmp.name
-            write(tmp)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_folder(folder)
-    except OSError as exc:
-        raise CacheError(_disk_message(exc, folder)) from exc
-    finally:
-        if tmp_name is not None:
-            _remove_quietly(Path(tmp_name))
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable; not possible everywhere (Windows), so best effort."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove_quietly(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
-
-
-def _disk_message(exc: OSError, folder: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        reason = "the disk is full"
-    elif exc.errno in (errno.EACCES, errno.EPERM):
-        reason = "permission denied"
-    elif exc.errno == errno.EROFS:
-        reason = "the disk is read-only"
-    else:
-        reason = exc.strerror or str(exc)
-    return f"Could not write to the data folder {folder} ({reason})."
