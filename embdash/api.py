@@ -165,7 +165,7 @@ def compare(
     runs = []
     for model_id in model_ids:
         stage_note = None if on_stage is None else (lambda stage, m=model_id: on_stage(f"{m}: {stage}"))
-        _, run, _ = model_run(corpus, model_id, map_params, store=_store(store), cache=stage_cache(store),
+        _, run, _ = model_run(corpus, model_id, map_params, store=store_or_default(store), cache=stage_cache(store),
                               progress=progress, on_stage=stage_note)
         runs.append(run)
     return measures.compare(
@@ -198,7 +198,7 @@ def nearest(vectors, embedder, query: str, k: int, *, store=None, note=None):
     if semantic.choose_search(len(vectors.vectors)) == "ann":
         from embdash.tasks import ann
 
-        index = ann.cached_index(vectors.vectors, vectors.key, _store(store).root, note=note)
+        index = ann.cached_index(vectors.vectors, vectors.key, store_or_default(store).root, note=note)
     rows, scores = semantic.search(vectors.vectors, query_vector, k, index=index)
     found = rows >= 0  # an approximate index may fall short of k
     return rows[found], scores[found]
@@ -242,7 +242,7 @@ def map_parameters(**params: Any) -> "MapParams":
 _stores: dict = {}
 
 
-def _store(store: "Store | None") -> "Store":
+def store_or_default(store: "Store | None") -> "Store":
     """The given store, else the default one (kept per data folder, so its in-memory index is reused)."""
     from embdash.config import data_dir
     from embdash.dataio.store import Store
@@ -262,7 +262,7 @@ def stage_cache(store: "Store | None" = None):
     """The map stages' cache on the store (one per store, so a notebook reuses the in-memory layer)."""
     from embdash.pipeline.stages import StageCache
 
-    chosen = _store(store)
+    chosen = store_or_default(store)
     if id(chosen) not in _stage_caches:
         _stage_caches[id(chosen)] = (chosen, StageCache(chosen))
     return _stage_caches[id(chosen)][1]
@@ -273,7 +273,7 @@ def _vectors(corpus, model: str, store, progress, load=None):
     from embdash.models.embed import corpus_vectors
 
     get_spec(model)  # an unknown model fails with the catalogue's message
-    return corpus_vectors(corpus, model, _store(store), load=load, progress=progress)
+    return corpus_vectors(corpus, model, store_or_default(store), load=load, progress=progress)
 
 
 def _labels(corpus, labels):

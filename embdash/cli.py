@@ -188,7 +188,7 @@ def run_models(args) -> int:
 def embedded_corpus(args):
     """Load the input and its vectors: from the cache without loading the model when all are there, else
     embedding what is missing (progress on stderr). Returns (corpus, CorpusVectors)."""
-    from embdash.api import _store
+    from embdash.api import store_or_default
     from embdash.dataio.corpus import load_corpus
     from embdash.models.catalogue import get_spec
     from embdash.models.embed import corpus_vectors, stored_vectors, vectors_key
@@ -199,7 +199,7 @@ def embedded_corpus(args):
         check_writable(args.out)
     say = reporter(args)
     say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}")
-    store = _store(None)
+    store = store_or_default(None)
     progress = None if args.quiet else progress_printer()
 
     def load():
