@@ -103,10 +103,8 @@ def test_empty_or_too_long_queries_are_explained():
     assert search.check_query("  galaxies ") == "galaxies"
 
 
-def test_embed_query_with_the_real_default_model():
-    from embdash.models.catalogue import load_embedder
-
-    embedder = load_embedder("all-MiniLM-L6-v2")
+def test_embed_query_with_the_real_default_model(minilm):
+    embedder = minilm
     texts = ["The telescope photographed a distant spiral galaxy.", "Add two eggs and whisk the batter.", "The striker scored twice."]
     vectors = embedder.embed(texts)
     query = search.embed_query(embedder, "astronomy pictures of far-away galaxies")
