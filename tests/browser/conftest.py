@@ -148,3 +148,11 @@ def drag_box(page, chart, left: float, top: float, right: float, bottom: float) 
     page.mouse.move(box["right"], box["bottom"], steps=10)
     page.mouse.up()
     return box
+
+
+def pytest_collection_modifyitems(items):
+    # Every test in this folder drives Chromium: marked here, so a new module cannot miss the marker.
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
