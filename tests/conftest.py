@@ -20,6 +20,20 @@ def private_data_dir(tmp_path_factory):
     return path
 
 
+#: UMAP's compiled numba code, kept across test sessions in a folder named after the numba/umap versions.
+NUMBA_CACHE = Path.home() / ".cache" / "embdash-tests" / "numba"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_umap_on_disk():
+    """Switched on before any test runs UMAP: the first UMAP call of a process otherwise compiles for 20-60 s
+    (in whichever test comes first). The first folder switched on in a process is the one used, so the app's
+    own data-dir cache is bypassed in this process; the tests of that mechanism run in child processes."""
+    from embdash.pipeline import reduce
+
+    reduce.enable_numba_cache(NUMBA_CACHE)
+
+
 @pytest.fixture(scope="session")
 def minilm():
     """The real default model (all-MiniLM-L6-v2, PyTorch), loaded once for the whole session: modules that only
