@@ -41,6 +41,30 @@ def stage_calls(monkeypatch):
     return counted
 
 
+#: UMAP's compiled numba code, kept across test sessions in a folder named after the numba/umap versions.
+NUMBA_CACHE = Path.home() / ".cache" / "embdash-tests" / "numba"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_umap_on_disk():
+    """Switched on before any test runs UMAP: the first UMAP call of a process otherwise compiles for 20-60 s
+    (in whichever test comes first). The first folder switched on in a process is the one used, so the app's
+    own data-dir cache is bypassed in this process; the tests of that mechanism run in child processes."""
+    from embdash.pipeline import reduce
+
+    reduce.enable_numba_cache(NUMBA_CACHE)
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The real default model (all-MiniLM-L6-v2, PyTorch), loaded once for the whole session: modules that only
+    use it need not each pay the load. PyTorch explicitly: once tests/test_onnx_backend.py has exported an ONNX
+    version into the session's data dir, the "auto" choice could be that one instead."""
+    from embdash.models.catalogue import DEFAULT_MODEL_ID, load_embedder
+
+    return load_embedder(DEFAULT_MODEL_ID, backend="torch")
+
+
 def map_page_by_link(corpus, timeout: float = 300):
     """An AppTest of the dashboard opened by the corpus's link on the Map page, with map settings fit for a
     few dozen documents; not run yet. The timeout covers the first UMAP call's numba compile."""
@@ -51,3 +75,34 @@ def map_page_by_link(corpus, timeout: float = 300):
     at.query_params["umap.n_neighbors"] = "5"
     at.query_params["cluster.min_cluster_size"] = "3"
     return at
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """run_cli(*args, data_dir=None) -> (exit code, stdout, stderr): `embdash ARGS` in this process.
+
+    In-process, a command skips a fresh interpreter's imports (torch alone takes seconds); what only a new
+    process shows is checked by subprocess tests (test_cli.py's smoke test among them). Usage errors that
+    argparse reports (SystemExit) come back as their exit code, as from a shell. `data_dir` holds for this
+    one command, as an environment variable of its own process would.
+    """
+    from embdash.cli import main
+
+    def run(*args, data_dir=None):
+        before = os.environ.get("EMBDASH_DATA_DIR")
+        if data_dir is not None:
+            os.environ["EMBDASH_DATA_DIR"] = str(data_dir)
+        capsys.readouterr()  # only this command's output
+        try:
+            code = main([str(arg) for arg in args])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 2
+        finally:
+            if before is None:
+                os.environ.pop("EMBDASH_DATA_DIR", None)
+            else:
+                os.environ["EMBDASH_DATA_DIR"] = before
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

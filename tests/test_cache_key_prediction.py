@@ -52,8 +52,8 @@ def package_path(distribution: str, suffix: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def minilm_torch():
-    return load_embedder(MINILM, backend="torch")
+def minilm_torch(minilm):
+    return minilm
 
 
 @pytest.fixture

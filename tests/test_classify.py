@@ -144,10 +144,8 @@ def test_folds_clip_to_the_smallest_label_and_singletons_are_refused(planted):
 
 
 @pytest.fixture(scope="module")
-def default_model():
-    from embdash.models.catalogue import DEFAULT_MODEL_ID, load_embedder
-
-    return load_embedder(DEFAULT_MODEL_ID)
+def default_model(minilm):
+    return minilm
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The command line, run as a user runs it: a real subprocess, real models, the real cache."""
+"""The command line: real models, the real cache. Commands run in-process through embdash.cli.main (the
+run_cli fixture); one smoke test runs `python -m embdash` as a user does, in a process of its own."""
 
 import json
 import os
@@ -16,6 +17,7 @@ SAMPLE = REPO / "data" / "samples" / "sample_corpus.csv"
 
 
 def cli(*args, data_dir=None, timeout=600):
+    """`python -m embdash ARGS` in a new process: for what only a new process shows."""
     env = dict(os.environ)
     if data_dir is not None:
         env["EMBDASH_DATA_DIR"] = str(data_dir)
@@ -25,21 +27,22 @@ def cli(*args, data_dir=None, timeout=600):
     )
 
 
-def test_models_lists_the_catalogue():
+def test_models_lists_the_catalogue(run_cli):
+    # The smoke test of the entry point: `python -m embdash` in its own process, exit code and output.
     done = cli("models", "--json")
     assert done.returncode == 0, done.stderr
     ids = {entry["id"] for entry in json.loads(done.stdout)}
     assert {"all-MiniLM-L6-v2", "paraphrase-MiniLM-L3-v2", "all-mpnet-base-v2", "glove-6b-50d", "tfidf-lsa"} <= ids
-    table = cli("models")
-    assert table.returncode == 0 and "all-MiniLM-L6-v2" in table.stdout
+    code, out, _ = run_cli("models")
+    assert code == 0 and "all-MiniLM-L6-v2" in out
 
 
-def test_embed_keeps_rows_in_order_with_unit_vectors(tmp_path):
+def test_embed_keeps_rows_in_order_with_unit_vectors(tmp_path, run_cli, minilm):
     rows = pd.read_csv(SAMPLE).head(40)
     rows.to_csv(tmp_path / "in.csv", index=False)
     out = tmp_path / "out.parquet"
-    done = cli("embed", tmp_path / "in.csv", "--text-column", "text", "--model", "all-MiniLM-L6-v2", "--out", out, data_dir=tmp_path / "data")
-    assert done.returncode == 0, done.stderr
+    code, _, err = run_cli("embed", tmp_path / "in.csv", "--text-column", "text", "--model", "all-MiniLM-L6-v2", "--out", out, data_dir=tmp_path / "data")
+    assert code == 0, err
     result = pd.read_parquet(out)
     assert result["text"].tolist() == rows["text"].tolist()
     assert result["category"].tolist() == rows["category"].tolist()
@@ -50,18 +53,16 @@ def test_embed_keeps_rows_in_order_with_unit_vectors(tmp_path):
     assert b"embdash" in pq.read_schema(out).metadata
 
     # The same vectors as the library computes directly, and the second run embeds nothing.
-    from embdash.models.catalogue import load_embedder
-
-    direct = load_embedder("all-MiniLM-L6-v2").embed(rows["text"].tolist())
+    direct = minilm.embed(rows["text"].tolist())
     np.testing.assert_allclose(vectors, direct, atol=1e-5)
-    again = cli("embed", tmp_path / "in.csv", "--text-column", "text", "--out", tmp_path / "again.parquet", data_dir=tmp_path / "data")
-    assert again.returncode == 0 and "all 40 vectors from the cache (model not loaded)" in again.stderr
+    code, _, err = run_cli("embed", tmp_path / "in.csv", "--text-column", "text", "--out", tmp_path / "again.parquet", data_dir=tmp_path / "data")
+    assert code == 0 and "all 40 vectors from the cache (model not loaded)" in err
 
 
-def test_map_adds_coordinates_clusters_and_topics(tmp_path):
+def test_map_adds_coordinates_clusters_and_topics(tmp_path, run_cli):
     out = tmp_path / "map.parquet"
-    done = cli("map", SAMPLE, "--text-column", "text", "--model", "tfidf-lsa", "--out", out, data_dir=tmp_path / "data")
-    assert done.returncode == 0, done.stderr
+    code, _, err = run_cli("map", SAMPLE, "--text-column", "text", "--model", "tfidf-lsa", "--out", out, data_dir=tmp_path / "data")
+    assert code == 0, err
     result = pd.read_parquet(out)
     source = pd.read_csv(SAMPLE)
     assert result["text"].tolist() == source["text"].tolist()
@@ -84,15 +85,15 @@ def test_map_adds_coordinates_clusters_and_topics(tmp_path):
         (["embed", "{file}", "--model", "st:someone/not-on-this-machine"], b"text\nhello\n", "someone/not-on-this-machine"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(tmp_path, args, content, words):
+def test_bad_input_exits_2_with_one_line(tmp_path, run_cli, args, content, words):
     path = tmp_path / "input.csv"
     if content is not None:
         path.write_bytes(content)
     argv = [a.format(missing=tmp_path / "missing.csv", file=path) for a in args]
-    done = cli(*argv, "--quiet", "--out", tmp_path / "out.parquet", data_dir=tmp_path / "data", timeout=120)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr
-    message = done.stderr.strip().splitlines()
+    code, _, err = run_cli(*argv, "--quiet", "--out", tmp_path / "out.parquet", data_dir=tmp_path / "data")
+    assert code == 2
+    assert "Traceback" not in err
+    message = err.strip().splitlines()
     assert len(message) == 1 and message[0].startswith("embdash: ")
     assert words.lower() in message[0].lower()
     assert not (tmp_path / "out.parquet").exists()

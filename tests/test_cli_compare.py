@@ -1,11 +1,11 @@
-"""`python -m embdash compare`, run as a user runs it: a real subprocess, two real models, the real cache."""
+"""`embdash compare` (in-process through embdash.cli.main): two real models, the real cache."""
 
 import json
 
 import pandas as pd
 import pytest
 
-from tests.test_cli import SAMPLE, cli
+from tests.test_cli import SAMPLE
 
 MODELS = "all-MiniLM-L6-v2,paraphrase-MiniLM-L3-v2"
 
@@ -17,13 +17,13 @@ def small_csv(tmp_path_factory):
     return folder
 
 
-def test_compare_writes_every_number(small_csv):
+def test_compare_writes_every_number(small_csv, run_cli):
     out = small_csv / "report.json"
-    done = cli(
+    code, _, err = run_cli(
         "compare", small_csv / "in.csv", "--text-column", "text", "--models", MODELS, "--label-column", "category",
         "--k", "5", "--cluster-min-cluster-size", "5", "--out", out, data_dir=small_csv / "data",
     )
-    assert done.returncode == 0, done.stderr
+    assert code == 0, err
     report = json.loads(out.read_text())
     assert report["n_docs"] == 60 and report["k"] == 5 and report["label_column"] == "category"
     assert [m["model_id"] for m in report["models"]] == MODELS.split(",")
@@ -46,10 +46,10 @@ def test_compare_writes_every_number(small_csv):
     assert report["context"]["map_params"]["cluster"]["min_cluster_size"] == 5
 
 
-def test_compare_refuses_bad_input_in_one_line(small_csv):
-    done = cli("compare", small_csv / "in.csv", "--models", "all-MiniLM-L6-v2", "--out", small_csv / "r.json")
-    assert done.returncode == 2 and "two to four" in done.stderr and len(done.stderr.strip().splitlines()) == 1
-    done = cli("compare", small_csv / "in.csv", "--models", MODELS, "--label-column", "nope", "--out", small_csv / "r.json")
-    assert done.returncode == 2 and "No label column 'nope'" in done.stderr
-    done = cli("compare", small_csv / "in.csv", "--models", "all-MiniLM-L6-v2,no-such-model", "--out", small_csv / "r.json")
-    assert done.returncode == 2 and "no-such-model" in done.stderr
+def test_compare_refuses_bad_input_in_one_line(small_csv, run_cli):
+    code, _, err = run_cli("compare", small_csv / "in.csv", "--models", "all-MiniLM-L6-v2", "--out", small_csv / "r.json")
+    assert code == 2 and "two to four" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli("compare", small_csv / "in.csv", "--models", MODELS, "--label-column", "nope", "--out", small_csv / "r.json")
+    assert code == 2 and "No label column 'nope'" in err
+    code, _, err = run_cli("compare", small_csv / "in.csv", "--models", "all-MiniLM-L6-v2,no-such-model", "--out", small_csv / "r.json")
+    assert code == 2 and "no-such-model" in err

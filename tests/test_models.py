@@ -42,8 +42,8 @@ def model_params():
 
 
 @pytest.fixture(scope="module")
-def default_model():
-    return load_embedder(DEFAULT_MODEL_ID)
+def default_model(minilm):
+    return minilm
 
 
 def minilm_folder() -> Path:

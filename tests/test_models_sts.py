@@ -103,10 +103,8 @@ def sick() -> Pairs:
 
 
 @pytest.fixture(scope="module")
-def default_model():
-    from embdash.models.catalogue import DEFAULT_MODEL_ID, load_embedder
-
-    return load_embedder(DEFAULT_MODEL_ID)
+def default_model(minilm):
+    return minilm
 
 
 # --- the default model reproduces MTEB exactly ----------------------------------------------------------

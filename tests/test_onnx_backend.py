@@ -39,8 +39,8 @@ def report():
 
 
 @pytest.fixture(scope="module")
-def torch_embedder():
-    return load_embedder(MODEL, backend="torch")
+def torch_embedder(minilm):
+    return minilm
 
 
 @pytest.mark.slow

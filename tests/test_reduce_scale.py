@@ -1,13 +1,10 @@
 """UMAP at scale: fit on an even sample, transform the rest; placement and quality checked."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from embdash.pipeline.params import UmapParams
 from embdash.pipeline.reduce import (
-    enable_numba_cache,
     fit_sample_rows,
     project,
     trustworthiness,
@@ -16,13 +13,6 @@ from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 N_PER_TOPIC = 150  # 6 topics: 900 points, fitted on 300
 FIT = 300
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_umap_on_disk():
-    # umap's compiled code kept across test sessions (in a folder named after the numba/umap versions):
-    # compiling fit and transform costs 20-60 s per process otherwise, most of this module's time.
-    enable_numba_cache(Path.home() / ".cache" / "embdash-tests" / "numba")
 
 
 @pytest.fixture(scope="module")

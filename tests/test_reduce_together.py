@@ -1,7 +1,5 @@
 """The map's two projections computed together: the same as alone, faithful, and clusters recovered."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -12,11 +10,6 @@ from embdash.pipeline.params import ClusterParams, UmapParams
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
 
 PER_TOPIC = 710  # 6 topics: 4,260 points, past reduce.APPROXIMATE_FROM, where the neighbours are shared
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled_umap_on_disk():
-    reduce.enable_numba_cache(Path.home() / ".cache" / "embdash-tests" / "numba")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from embdash.tasks import search
 from embdash.tasks.bm25 import KeywordIndex, keyword_search, overlap
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
-from tests.test_cli import SAMPLE, cli
+from tests.test_cli import SAMPLE
 
 
 def unit_vectors(n, d, seed=0, duplicates=0):
@@ -103,10 +103,8 @@ def test_empty_or_too_long_queries_are_explained():
     assert search.check_query("  galaxies ") == "galaxies"
 
 
-def test_embed_query_with_the_real_default_model():
-    from embdash.models.catalogue import load_embedder
-
-    embedder = load_embedder("all-MiniLM-L6-v2")
+def test_embed_query_with_the_real_default_model(minilm):
+    embedder = minilm
     texts = ["The telescope photographed a distant spiral galaxy.", "Add two eggs and whisk the batter.", "The striker scored twice."]
     vectors = embedder.embed(texts)
     query = search.embed_query(embedder, "astronomy pictures of far-away galaxies")
@@ -157,29 +155,29 @@ def test_overlap_counts_shared_documents_and_jaccard():
     assert overlap([1, 2], [1, 2]) == (2, 1.0)
 
 
-def test_cli_search_prints_hits_as_csv_and_json():
+def test_cli_search_prints_hits_as_csv_and_json(run_cli):
     data = None  # the session's data directory: the sample's vectors are shared with the other tests
-    done = cli("search", SAMPLE, "--text-column", "text", "--model", "all-MiniLM-L6-v2",
-               "--query", "telescope images of distant galaxies", "--k", "5", data_dir=data)
-    assert done.returncode == 0, done.stderr
-    hits = pd.read_csv(pd.io.common.StringIO(done.stdout))
+    code, out, err = run_cli("search", SAMPLE, "--text-column", "text", "--model", "all-MiniLM-L6-v2",
+                             "--query", "telescope images of distant galaxies", "--k", "5", data_dir=data)
+    assert code == 0, err
+    hits = pd.read_csv(pd.io.common.StringIO(out))
     assert list(hits.columns) == ["row", "score", "text"] and len(hits) == 5
     corpus = pd.read_csv(SAMPLE)
     assert hits["text"].tolist() == corpus["text"].iloc[hits["row"]].tolist()
     assert (corpus["category"].iloc[hits["row"]] == "astronomy & space").sum() >= 4
     assert hits["score"].is_monotonic_decreasing
 
-    as_json = cli("search", SAMPLE, "--text-column", "text", "--query", "telescope images of distant galaxies",
-                  "--k", "5", "--format", "json", "--quiet", data_dir=data)
-    assert as_json.returncode == 0 and as_json.stderr == ""
-    assert [hit["row"] for hit in json.loads(as_json.stdout)] == hits["row"].tolist()
+    code, out, err = run_cli("search", SAMPLE, "--text-column", "text", "--query", "telescope images of distant galaxies",
+                             "--k", "5", "--format", "json", "--quiet", data_dir=data)
+    assert code == 0 and err == ""
+    assert [hit["row"] for hit in json.loads(out)] == hits["row"].tolist()
 
 
-def test_cli_search_explains_bad_input_in_one_line(tmp_path):
-    empty = cli("search", SAMPLE, "--query", "  ", data_dir=tmp_path)
-    assert empty.returncode == 2 and empty.stderr.strip() == "embdash: Type a query to search the corpus."
-    bad_k = cli("search", SAMPLE, "--query", "stars", "--k", "0", data_dir=tmp_path)
-    assert bad_k.returncode == 2 and len(bad_k.stderr.strip().splitlines()) == 1
+def test_cli_search_explains_bad_input_in_one_line(tmp_path, run_cli):
+    code, _, err = run_cli("search", SAMPLE, "--query", "  ", data_dir=tmp_path)
+    assert code == 2 and err.strip() == "embdash: Type a query to search the corpus."
+    code, _, err = run_cli("search", SAMPLE, "--query", "stars", "--k", "0", data_dir=tmp_path)
+    assert code == 2 and len(err.strip().splitlines()) == 1
 
 
 def test_hits_table_lists_rank_row_score_text_and_metadata():

@@ -1,6 +1,7 @@
 """A real `streamlit run` server on a free loopback port, and Debian's Chromium driven by Playwright."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import NUMBA_CACHE, REPO
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,6 +40,10 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None, entry: lis
     `env` adds settings (e.g. EMBDASH_READ_ONLY); `entry` chooses how Streamlit is started.
     """
     port = free_port()
+    if NUMBA_CACHE.is_dir():
+        # The app keeps UMAP's compiled code in <data dir>/numba-cache: seeded from the tests' own, a new
+        # server skips a 20-60 s compile that no browser test is about.
+        shutil.copytree(NUMBA_CACHE, data_dir / "numba-cache", dirs_exist_ok=True)
     env = {**os.environ, "EMBDASH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **(env or {})}
     log_path = data_dir / f"server-{port}.log"
     with open(log_path, "w") as log:
@@ -76,15 +81,21 @@ def server(private_data_dir):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright for the session: its sync API refuses a second one while another is open."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed (scripts/install.sh --dev installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -148,3 +159,11 @@ def drag_box(page, chart, left: float, top: float, right: float, bottom: float) 
     page.mouse.move(box["right"], box["bottom"], steps=10)
     page.mouse.up()
     return box
+
+
+def pytest_collection_modifyitems(items):
+    # Every test in this folder drives Chromium: marked here, so a new module cannot miss the marker.
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)

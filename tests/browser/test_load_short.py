@@ -7,7 +7,7 @@ import pytest
 from bench.bench_load import cache_is_consistent, check_cache, run_load, server_errors
 from tests.browser.conftest import running_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # ~100 s on a shared 2-core machine
 
 
 def test_eight_sessions_are_all_answered_and_the_cache_stays_whole(tmp_path):

@@ -16,15 +16,14 @@ def webgl_server(private_data_dir):
         yield url
 
 
-def test_200k_points_draw_with_webgl_and_select(webgl_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # WebGL without a GPU: Chromium's software renderer (SwiftShader) must be allowed explicitly.
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=[a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + ["--enable-unsafe-swiftshader", "--use-angle=swiftshader"],
-        )
+def test_200k_points_draw_with_webgl_and_select(webgl_server, playwright):
+    # A browser of its own from the session's Playwright (a second sync Playwright cannot start).
+    # WebGL without a GPU: Chromium's software renderer (SwiftShader) must be allowed explicitly.
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=[a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + ["--enable-unsafe-swiftshader", "--use-angle=swiftshader"],
+    )
+    try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(webgl_server, timeout=120_000)
         page.wait_for_selector(".js-plotly-plot .gl-container canvas", timeout=180_000)
@@ -42,4 +41,5 @@ def test_200k_points_draw_with_webgl_and_select(webgl_server):
             "() => [...document.querySelectorAll('pre, code, div')].some(e => /selected rows: [1-9]/.test(e.textContent))",
             timeout=120_000,
         )
+    finally:
         browser.close()
