@@ -172,7 +172,9 @@ def check_cache(data_dir: Path) -> dict:
         except Exception as error:
             unreadable.append(f"{path.relative_to(data_dir)}: {error}")
     corpus = load_corpus(sample_corpus_path(), text_column="text")
-    model = load_embedder(DEFAULT_MODEL_ID)
+    # PyTorch, as the server chose in its fresh data folder (an ONNX export elsewhere in this process's
+    # data folder would give vectors that differ by more than the tolerance below).
+    model = load_embedder(DEFAULT_MODEL_ID, backend="torch")
     cached = embed_texts(corpus.texts, model, Store(data_dir))
     fresh = embed_texts(corpus.texts, model, store=None)
     stored_corpus_ok = Store(data_dir).load_corpus(corpus.key).frame.equals(corpus.frame)

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 export HF_HUB_OFFLINE=1
-exec .venv/bin/python -m embdash.ui.serve "$@"
+exec .venv/bin/embdash serve "$@"
