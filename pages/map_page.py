@@ -21,7 +21,7 @@ frame = maps.map_frame(corpus.frame, corpus.text_column, result)
 # The corpus's own columns, as map_frame named them (a clash with x, y, cluster or topic is renamed).
 text_column = maps.data_column_name(corpus.text_column)
 columns = [c for c in frame.columns if c not in {text_column, *maps.MAP_COLUMNS}]
-views.map_metrics(result.metrics)
+views.map_metrics(result.metrics, cache.topic_quality(corpus, vectors_key, result, params))
 
 color_by = st.selectbox(
     "Colour by",

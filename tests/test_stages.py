@@ -139,3 +139,25 @@ def test_build_map_is_the_same_pipeline_without_a_store(corpus, tmp_path):
     stored = build(corpus, stages.StageCache(Store(tmp_path)))
     assert np.array_equal(fresh.coords, stored.coords) and np.array_equal(fresh.labels, stored.labels)
     assert not (tmp_path / "artefacts").exists() or stored is not None
+
+
+def test_topic_quality_is_kept_beside_the_topics_and_follows_them(corpus, tmp_path, monkeypatch):
+    from embdash.pipeline import topic_quality
+
+    computed = []
+    real = topic_quality.topic_quality
+    monkeypatch.setattr(topic_quality, "topic_quality", lambda *a, **k: computed.append(1) or real(*a, **k))
+    texts = corpus[0]
+    result = build(corpus, stages.StageCache(Store(tmp_path)))
+
+    def quality(cache, params=PARAMS):
+        return stages.map_topic_quality(texts, result.topics, vectors_key="vectors-a", corpus_key="corpus-a",
+                                        params=params, cache=cache)
+
+    first = quality(stages.StageCache(Store(tmp_path)))
+    assert first == real(texts, result.topics)
+    assert first.coherence > 0.3 and first.diversity > 0.9  # planted topics: coherent, no shared terms
+    again = quality(stages.StageCache(Store(tmp_path)))  # a new process: read from the store, exactly
+    assert again == first and len(computed) == 1
+    quality(stages.StageCache(Store(tmp_path)), dataclasses.replace(PARAMS, topics=TopicParams(n_terms=3)))
+    assert len(computed) == 2  # other topic settings, other topics: measured again

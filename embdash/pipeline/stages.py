@@ -23,7 +23,7 @@ import numpy as np
 from embdash.dataio.store import Store
 from embdash.hashing import params_key
 from embdash.pipeline import cluster as clustering
-from embdash.pipeline import maps, topics
+from embdash.pipeline import maps, topic_quality, topics
 from embdash.pipeline.params import MapParams
 
 Note = Callable[[str], None]
@@ -220,6 +220,30 @@ def map_result(
         metrics_to_json, metrics_from_json, note,
     )
     return maps.MapResult(coords=coords, cluster_points=points, labels=labels, topics=terms, metrics=metrics)
+
+
+def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, vectors_key: str, corpus_key: str,
+                      params: MapParams, cache: StageCache, note: Note = _quiet) -> topic_quality.TopicQuality:
+    """Coherence and diversity of a map's topics, kept beside its topic terms (same inputs, same key)."""
+    topics_key = stage_keys(vectors_key, corpus_key, params).topics
+    return cache.value(
+        "topic-quality", params_key("topic-quality", topics_key), lambda: topic_quality.topic_quality(list(texts), terms),
+        {"topics": topics_key}, _quality_to_json, _quality_from_json, note,
+    )
+
+
+def _quality_to_json(quality: topic_quality.TopicQuality) -> dict:
+    return {"coherence": quality.coherence, "per_topic": [[int(c), float(v)] for c, v in quality.per_topic.items()],
+            "diversity": quality.diversity, "n_terms": quality.n_terms}
+
+
+def _quality_from_json(value: dict) -> topic_quality.TopicQuality:
+    return topic_quality.TopicQuality(
+        coherence=None if value["coherence"] is None else float(value["coherence"]),
+        per_topic={int(c): float(v) for c, v in value["per_topic"]},
+        diversity=None if value["diversity"] is None else float(value["diversity"]),
+        n_terms=int(value["n_terms"]),
+    )
 
 
 def _projections(vectors, params: MapParams, keys: StageKeys, vectors_key: str, cache: StageCache, announce, note):

@@ -187,6 +187,14 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
     return result
 
 
+def topic_quality(corpus: Corpus, vectors_key: str, result: maps.MapResult, params: MapParams):
+    """The map's topic coherence and diversity, through the library's stage cache."""
+    return stages.map_topic_quality(
+        corpus.texts, result.topics, vectors_key=vectors_key, corpus_key=corpus.key, params=params,
+        cache=stage_cache(), note=lambda message: st.warning(plain(message)),
+    )
+
+
 STAGE_LABELS = dict(zip(stages.STAGES, (
     "Projecting to 2-D for the map and to the clustering space (UMAP)",
     "Clustering (HDBSCAN)",

@@ -14,13 +14,14 @@ from embdash.dataio.corpus import quality_report as corpus_quality
 from embdash.dataio.readers import LoadReport
 from embdash.dataio.store import CorpusInfo
 from embdash.pipeline import maps
+from embdash.pipeline.topic_quality import COHERENCE_HELP, DIVERSITY_HELP, TopicQuality
 from embdash.ui import links
 from embdash.ui.text import plain
 
 
-def map_metrics(metrics: maps.MapMetrics) -> None:
-    """The numbers that say how far to trust the map, next to it."""
-    cols = st.columns(4)
+def map_metrics(metrics: maps.MapMetrics, quality: TopicQuality | None = None) -> None:
+    """The numbers that say how far to trust the map and its topics, next to it."""
+    cols = st.columns(4 if quality is None else 6)
     cols[0].metric(
         "Trustworthiness (2-D)", f"{metrics.trustworthiness:.3f}",
         help="How well the 2-D map keeps each document's nearest neighbours from the full embedding space "
@@ -35,6 +36,11 @@ def map_metrics(metrics: maps.MapMetrics) -> None:
         help="Share of documents HDBSCAN did not put in any cluster (shown in grey as 'unclustered').",
     )
     cols[3].metric("Clusters", f"{metrics.n_clusters}", help="Number of clusters HDBSCAN found.")
+    if quality is not None:
+        cols[4].metric("Topic coherence", "–" if quality.coherence is None else f"{quality.coherence:.2f}",
+                       help=f"{COHERENCE_HELP} Over each topic's top {quality.n_terms} terms.")
+        cols[5].metric("Topic diversity", "–" if quality.diversity is None else f"{quality.diversity:.2f}",
+                       help=DIVERSITY_HELP)
 
 
 def filtered(frame: pd.DataFrame, columns: list[str], key: str = "map") -> pd.DataFrame:
