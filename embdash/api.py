@@ -64,7 +64,8 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     `params` are the map's parameters by name (n_neighbors, min_dist, metric, seed, min_cluster_size,
     min_samples, cluster_dims, n_terms, ngram_max; `embdash map --help` explains each). Every stage is
     cached on what it depends on: a second call with the same data and parameters computes nothing.
-    The metrics (trustworthiness, silhouette, noise share) are in `frame.attrs["metrics"]`.
+    The metrics (trustworthiness, silhouette, noise share) are in `frame.attrs["metrics"]`, the topics'
+    coherence (NPMI) and diversity in `frame.attrs["topic_quality"]`.
 
     >>> import embdash
     >>> from embdash.dataio.corpus import sample_corpus_path
@@ -76,7 +77,7 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     """
     from dataclasses import asdict
 
-    from embdash.pipeline import maps
+    from embdash.pipeline import maps, stages
 
     corpus = as_corpus(data, text)
     map_params = map_parameters(**params)
@@ -84,6 +85,9 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
     frame = maps.map_frame(corpus.frame, corpus.text_column, result)
     frame.attrs["metrics"] = asdict(result.metrics)
+    quality = stages.map_topic_quality(corpus.texts, result.topics, vectors_key=vectors.key, corpus_key=corpus.key,
+                                       params=map_params, cache=stage_cache(store))
+    frame.attrs["topic_quality"] = {"coherence": quality.coherence, "diversity": quality.diversity}
     return frame
 
 

@@ -81,6 +81,7 @@ def test_a_second_map_computes_nothing_and_returns_the_same_frame(frame, store, 
     assert clustered["cluster"].nunique() >= 2
     assert (clustered.groupby("cluster")["section"].nunique() == 1).all()
     assert 0.0 <= first.attrs["metrics"]["trustworthiness"] <= 1.0
+    assert first.attrs["topic_quality"]["diversity"] > 0.5 and -1.0 <= first.attrs["topic_quality"]["coherence"] <= 1.0
 
     computed = dict(stage_calls)
     embdash.api._stage_caches.clear()  # a new process: only the store on disk remains
