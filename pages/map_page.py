@@ -57,4 +57,5 @@ else:
 views.selected_documents(shown, picked, text_column)
 views.more_like_this(shown, frame, vectors, picked, text_column)
 views.cluster_overview(corpus.texts, result)
+views.topics_against_columns(frame, columns)
 views.map_download(frame, corpus, model_id, chart=chart, vectors=vectors, provenance=asdict(params))

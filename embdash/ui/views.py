@@ -232,3 +232,32 @@ def recent_corpora(corpora: list[CorpusInfo], current_key: str) -> None:
         cols[0].text(info.name)
         cols[1].caption(f"{info.n_rows:,} rows · {info.key}")
         cols[2].button("Open", key=f"open-{info.key}", on_click=state.use_stored_corpus, args=(info.key,))
+
+
+def topics_against_columns(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Topics over a date column and across a categorical column of the corpus, with the tables behind them."""
+    from embdash.pipeline import topic_metadata
+    from embdash.render import topic_charts
+
+    dated = topic_metadata.date_columns(frame[columns])
+    classes = [c for c in topic_metadata.category_columns(frame[columns]) if c not in dated]
+    if not dated and not classes:
+        return
+    st.subheader("Topics against your columns")
+    if dated:
+        column = st.selectbox("Topics over time, by", dated, help="A column of dates; the period follows its span.",
+                              key="map.topics_time")
+        counts, period = topic_metadata.topics_over_time(frame["topic"], frame[column])
+        st.altair_chart(topic_charts.topics_over_time_chart(counts, period), width="stretch")
+        st.caption(f"Each {period}'s documents by topic ({counts['documents'].sum():,} dated documents); click a "
+                   "topic in the legend to pick it out.")
+        table = counts.pivot(index="period", columns="topic", values="documents")
+        st.dataframe(table[topic_charts.topic_order(table.columns)], width="stretch")
+    if classes:
+        column = st.selectbox("Topics per class of", classes, help="A column of a few categories.",
+                              key="map.topics_class")
+        counts = topic_metadata.topics_by_class(frame["topic"], frame[column])
+        st.altair_chart(topic_charts.topics_by_class_chart(counts, str(column)), width="stretch")
+        st.caption("Each row sums to 100%: where the documents of that class went.")
+        table = counts.pivot(index="class", columns="topic", values="share").round(3)
+        st.dataframe(table[topic_charts.topic_order(table.columns)], width="stretch")

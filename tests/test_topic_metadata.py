@@ -1,0 +1,69 @@
+"""Topics against metadata: the period follows the data's span, counts and shares are exact, and the charts
+carry every number they show."""
+
+import pandas as pd
+import pytest
+
+from embdash.pipeline.topic_metadata import (
+    category_columns,
+    date_columns,
+    period_for,
+    topics_by_class,
+    topics_over_time,
+)
+from embdash.render.topic_charts import (
+    topic_order,
+    topics_by_class_chart,
+    topics_over_time_chart,
+)
+
+
+def test_date_columns_are_found_and_numbers_are_not_dates():
+    frame = pd.DataFrame({
+        "text": ["a", "b", "c"],
+        "published": ["2021-03-01", "2021-04-15", "2022-01-02"],
+        "stamp": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03"]),
+        "year": ["2019", "2020", "2021"],
+        "rating": [1, 2, 3],
+    })
+    assert date_columns(frame, exclude=("text",)) == ["published", "stamp"]
+
+
+@pytest.mark.parametrize("span, expected", [
+    (pd.Timedelta(days=20), "day"), (pd.Timedelta(days=300), "week"), (pd.Timedelta(days=3 * 365), "month"),
+    (pd.Timedelta(days=10 * 365), "quarter"), (pd.Timedelta(days=40 * 365), "year"),
+])
+def test_the_period_is_the_finest_that_stays_readable(span, expected):
+    start = pd.Timestamp("2000-01-01", tz="UTC")
+    assert period_for(pd.Series([start, start + span]))[0] == expected
+
+
+def test_topics_over_time_counts_and_shares_exactly():
+    topics = pd.Series(["a", "a", "b", "b", "b", "a"])
+    dates = pd.Series(["2021-01-05", "2021-01-20", "2021-01-21", "2021-02-02", "2021-02-03", "not a date"])
+    counts, period = topics_over_time(topics, dates)
+    assert period == "day" or period == "week"
+    daily = counts.groupby("topic")["documents"].sum().to_dict()
+    assert daily == {"a": 2, "b": 3}  # the undated row is left out
+    assert counts.groupby("period")["share"].sum().round(12).eq(1.0).all()
+
+
+def test_topics_by_class_shares_sum_to_one_per_class():
+    topics = pd.Series(["sport", "sport", "money", "money", "sport"])
+    classes = pd.Series(["news", "news", "news", "blog", None])
+    counts = topics_by_class(topics, classes)
+    by = counts.set_index(["class", "topic"])
+    assert by.loc[("news", "sport"), "documents"] == 2 and by.loc[("news", "sport"), "share"] == pytest.approx(2 / 3)
+    assert by.loc[("blog", "money"), "share"] == 1.0 and by.loc[("blog", "sport"), "share"] == 0.0
+    assert category_columns(pd.DataFrame({"c": ["x", "y", "x"], "id": [1, 2, 3], "one": ["z"] * 3}), max_classes=2) == ["c"]
+
+
+def test_the_charts_show_the_numbers_in_their_tooltips():
+    over_time, period = topics_over_time(pd.Series(["a", "b"]), pd.Series(["2021-01-01", "2021-03-01"]))
+    spec = topics_over_time_chart(over_time, period).to_dict()
+    assert {t["field"] for t in spec["encoding"]["tooltip"]} == {"period", "topic", "documents", "share"}
+    assert spec["encoding"]["color"]["legend"]["symbolLimit"] == 0  # every topic in the legend
+    heat = topics_by_class_chart(topics_by_class(pd.Series(["a", "b"]), pd.Series(["x", "y"])), "section").to_dict()
+    assert heat["mark"]["type"] == "rect" and heat["encoding"]["y"]["title"] == "section"
+    assert heat["encoding"]["x"]["axis"]["labelOverlap"] is False  # every topic named on the axis
+    assert topic_order(["10: b", "unclustered", "2: a"]) == ["2: a", "10: b", "unclustered"]
