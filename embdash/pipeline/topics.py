@@ -10,6 +10,8 @@ gets no topic terms of its own: its label is always "unclustered".
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from embdash.pipeline.params import TopicParams
@@ -18,8 +20,20 @@ NOISE = -1
 UNCLUSTERED = "unclustered"
 LABEL_SEPARATOR = " · "
 
-#: Words of two letters or more that are not pure numbers ("2024", "42"); "covid19" stays.
-TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w+\b"
+#: Words of two letters or more without digits: "2024", "42" and "covid19" say little about a topic.
+TOKEN_PATTERN = r"(?u)\b[^\W\d]{2,}\b"
+#: With `keep_numbers`: any word of two characters or more, numbers included.
+TOKEN_PATTERN_WITH_NUMBERS = r"(?u)\b\w\w+\b"
+
+#: Web and e-mail addresses, removed whole before tokenising (else "https://example.com/x" leaves
+#: "https", "example", "com"). Both stop at whitespace, so texts joined by spaces stay apart.
+ADDRESS_PATTERN = re.compile(r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+
+#: Added to scikit-learn's English stop words. Kept short and corpus-agnostic: reporting verbs of news
+#: ("said", "says"), "vs" of headlines, the pieces of web addresses written without a scheme, "amp"
+#: (left by an HTML-escaped "&amp;") and "rt" (the retweet marker). Anything corpus-specific belongs in
+#: TopicParams.extra_stop_words.
+JUNK_WORDS = frozenset({"said", "says", "vs", "http", "https", "www", "com", "amp", "rt"})
 
 #: From this many documents on, a term must occur in at least 2 of them: a word seen once
 #: cannot characterise a topic, and dropping them keeps the vocabulary small.
@@ -146,9 +160,10 @@ def _fitted_vectorizer(texts: list[str], params: TopicParams):
     min_df = 2 if len(texts) >= MIN_DOCS_FOR_MIN_DF else 1
     for attempt_min_df in dict.fromkeys((min_df, 1)):  # retry with 1 if 2 leaves nothing
         vectorizer = CountVectorizer(
-            stop_words="english",
+            stop_words=sorted(stop_words(params)),
             ngram_range=(1, max(1, params.ngram_max)),
-            token_pattern=TOKEN_PATTERN,
+            token_pattern=TOKEN_PATTERN_WITH_NUMBERS if params.keep_numbers else TOKEN_PATTERN,
+            preprocessor=None if params.keep_numbers else _without_addresses,
             min_df=attempt_min_df,
         )
         try:
@@ -156,6 +171,25 @@ def _fitted_vectorizer(texts: list[str], params: TopicParams):
         except ValueError:  # "empty vocabulary" (or min_df pruned everything)
             continue
     return None
+
+
+def stop_words(params: TopicParams) -> frozenset[str]:
+    """The words never used as (or inside) topic terms: English stop words, JUNK_WORDS and the
+    analyst's `extra_stop_words`."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS | JUNK_WORDS | parse_stop_words(params.extra_stop_words)
+
+
+def parse_stop_words(text: str) -> frozenset[str]:
+    """"Cts, Reuters ,  said" -> {"cts", "reuters", "said"}: split on commas (and whitespace, since a
+    stop word is one word), lower-cased, blanks dropped."""
+    return frozenset(word for word in re.split(r"[,\s]+", (text or "").lower()) if word)
+
+
+def _without_addresses(text: str) -> str:
+    # Replaces CountVectorizer's own preprocessor (which only lower-cases), so lower-case here too.
+    return ADDRESS_PATTERN.sub(" ", text.lower())
 
 
 def _join_by_class(texts: list[str], labels: np.ndarray, classes: list[int]) -> list[str]:
