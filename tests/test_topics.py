@@ -161,3 +161,34 @@ def test_label_and_name():
 def test_repeated_words_are_dropped():
     ranked = ["river boat", "river", "boat", "water", "boat water", "fish river"]
     assert topics.drop_repeated_words(ranked) == ["river boat", "water", "fish river"]
+
+
+def test_distinct_labels_take_the_next_term_where_labels_coincide():
+    terms = {
+        0: ["river", "boat", "water", "fish"],
+        1: ["boat", "river", "water", "bridge", "bank"],  # the same three words, reordered
+        2: ["river", "boat", "water", "fish", "dam"],  # clashes with 0: takes "fish"
+        3: ["river", "boat", "water"],  # nothing spare: keeps its label (its id tells it apart)
+        4: [("guitar", 0.5), ("song", 0.4)],
+        5: [],
+    }
+    labels = topics.distinct_labels(terms)
+    assert labels[0] == "river · boat · water"
+    assert labels[1] == "boat · river · bridge"
+    assert labels[2] == "river · boat · fish"
+    assert labels[3] == "river · boat · water"
+    assert labels[4] == "guitar · song" and labels[5] == "no terms"
+    worded = [frozenset(label.split(" · ")) for c, label in labels.items() if c not in (3, 5)]
+    assert len(set(worded)) == len(worded)
+
+
+def test_distinct_labels_leave_distinct_labels_alone(planted):
+    texts, labels = planted
+    found = topics.topic_terms(texts, labels, TopicParams(n_terms=5))
+    assert topics.distinct_labels(found) == {c: topics.topic_label(terms) for c, terms in found.items()}
+
+
+def test_topic_names_are_distinct_and_name_noise():
+    terms = {0: [("tax", 1.0), ("bank", 0.5), ("loan", 0.2)], 1: [("bank", 1.0), ("tax", 0.9), ("loan", 0.1), ("rate", 0.05)]}
+    names = topics.topic_names([1, -1, 0, 1], terms)
+    assert names == {-1: "unclustered", 0: "0: tax · bank · loan", 1: "1: bank · tax · rate"}

@@ -93,6 +93,29 @@ def topic_name(cluster_id: int, terms: list[tuple[str, float]] | list[str]) -> s
     return UNCLUSTERED if cluster_id == NOISE else f"{cluster_id}: {topic_label(terms)}"
 
 
+def topic_names(cluster_ids, terms_by_cluster: TopicTerms) -> dict[int, str]:
+    """Cluster id -> `topic_name`, with labels made distinct across clusters (`distinct_labels`)."""
+    ids = sorted({int(c) for c in cluster_ids})
+    labels = distinct_labels({c: terms_by_cluster.get(c, []) for c in ids if c != NOISE})
+    return {c: UNCLUSTERED if c == NOISE else f"{c}: {labels[c]}" for c in ids}
+
+
+def distinct_labels(terms_by_cluster: TopicTerms, n_words: int = 3) -> dict[int, str]:
+    """A label per cluster id (as `topic_label`), no two alike: where a cluster's top words are the same
+    as (or a reordering of) an earlier cluster's label, its last word gives way to its next best term
+    until the label is new. A cluster with no spare terms keeps its label; its id still tells it apart.
+    """
+    labels, used = {}, set()
+    for cluster_id in sorted(terms_by_cluster):
+        words = [term if isinstance(term, str) else term[0] for term in terms_by_cluster[cluster_id]]
+        chosen, spare = words[:n_words], words[n_words:]
+        while frozenset(chosen) in used and chosen and spare:
+            chosen = chosen[:-1] + [spare.pop(0)]
+        used.add(frozenset(chosen))
+        labels[cluster_id] = topic_label(chosen, n_words)
+    return labels
+
+
 def drop_repeated_words(ranked_terms: list[str]) -> list[str]:
     """Skip a term all of whose words already appear in higher-ranked terms ("river" after "river boat")."""
     kept, seen_words = [], set()
