@@ -148,13 +148,20 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
 
     for group in fields(MapParams):
         for f in fields(group.default_factory):
+            option = f"--{group.name}-{f.name}".replace("_", "-")
+            common = dict(dest=f"{group.name}.{f.name}", default=f.default)
+            if isinstance(f.default, bool):  # --topics-keep-numbers / --no-topics-keep-numbers
+                parser.add_argument(
+                    option, action=argparse.BooleanOptionalAction, help=f"{f.metadata['help']} (default: %(default)s)",
+                    **common,
+                )
+                continue
             parser.add_argument(
-                f"--{group.name}-{f.name}".replace("_", "-"),
-                dest=f"{group.name}.{f.name}",
+                option,
                 type=type(f.default),
-                default=f.default,
                 choices=f.metadata.get("options"),
-                help=f"{f.metadata['help']} (default {f.default})",
+                help=f"{f.metadata['help']} (default {f.default!r})".replace("%", "%%"),
+                **common,
             )
 
 

@@ -33,7 +33,8 @@ shown = views.filtered(frame, columns)
 if webgl.use_webgl(len(shown)):
     # Past a few tens of thousands of points Vega-Lite stutters: draw with WebGL instead.
     chart = None
-    hover = webgl.hover_texts(shown[text_column].tolist(), {c: shown[c].tolist() for c in columns[:3]})
+    # The topic first, so every point names its topic whatever the colour.
+    hover = webgl.hover_texts(shown[text_column].tolist(), {c: shown[c].tolist() for c in ["topic", *columns[:3]]})
     big = webgl.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=shown[color_by].tolist(), colour_name=color_by)
     if big.note:
         st.caption(big.note)

@@ -51,9 +51,9 @@ def test_scatter_encodings_and_tooltips():
     enc = s["encoding"]
     assert (enc["x"]["field"], enc["x"]["type"]) == ("x", "quantitative")
     assert (enc["y"]["field"], enc["y"]["type"]) == ("y", "quantitative")
-    assert (enc["color"]["field"], enc["color"]["type"]) == ("topic", "nominal")
-    assert [t["field"] for t in enc["tooltip"]] == ["text", "source", "year"]
-    assert [t["type"] for t in enc["tooltip"]] == ["nominal", "nominal", "quantitative"]
+    assert (enc["color"]["title"], enc["color"]["type"]) == ("topic", "nominal")
+    assert [t["field"] for t in enc["tooltip"]] == ["text", "topic", "source", "year"]  # the topic always named
+    assert [t["type"] for t in enc["tooltip"]] == ["nominal", "nominal", "nominal", "quantitative"]
     assert "format" not in json.dumps(enc["tooltip"])  # text shown as text, never as HTML
 
 
@@ -150,7 +150,7 @@ def test_tooltip_text_is_a_truncated_snippet_kept_verbatim():
 
 def test_text_column_defaults_to_text():
     s = spec(charts.map_chart(map_frame(), "topic", ["source"])[0])
-    assert [t["field"] for t in s["encoding"]["tooltip"]] == ["text", "source"]
+    assert [t["field"] for t in s["encoding"]["tooltip"]] == ["text", "topic", "source"]
     with pytest.raises(ValueError, match="text column"):
         charts.map_chart(map_frame(), "topic", [], text_column="body")
 
@@ -161,7 +161,7 @@ def test_awkward_column_names_are_safe_fields():
     frame["a[0]"] = "x"
     s = spec(charts.map_chart(frame, "a[0]", ["meta.score", "a[0]"])[0])
     tooltips = s["encoding"]["tooltip"]
-    assert [t["title"] for t in tooltips[1:]] == ["meta.score", "a[0]"]
+    assert [t["title"] for t in tooltips[1:]] == ["topic", "meta.score", "a[0]"]
     for field in [t["field"] for t in tooltips] + [s["encoding"]["color"]["field"]]:
         assert not set(field) & set(".[]:")
 
@@ -222,3 +222,41 @@ def test_charts_are_returned_not_displayed():
     chart, _ = charts.map_chart(map_frame(), "topic", [])
     assert isinstance(chart, alt.Chart)
     assert isinstance(charts.cluster_bar_chart(maps.cluster_table(["a"], np.array([0]), {0: []})), alt.Chart)
+
+
+def many_topics_frame(n_clusters=40, per_cluster=5):
+    cluster = np.repeat(np.arange(-1, n_clusters), per_cluster)
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({
+        "text": [f"document {i}" for i in range(len(cluster))],
+        "x": rng.standard_normal(len(cluster)), "y": rng.standard_normal(len(cluster)),
+        "cluster": cluster,
+        "topic": ["unclustered" if c == -1 else f"{c}: word{c} · other{c}" for c in cluster],
+        "source": rng.choice(["news", "blog"], size=len(cluster)),
+    })
+
+
+@pytest.mark.parametrize("color_by", ["topic", "cluster"])
+def test_every_topic_has_a_legend_entry_and_the_tooltip_names_it(color_by):
+    frame = many_topics_frame(40)
+    s = spec(charts.map_chart(frame, color_by, ["source"])[0])
+    colour = s["encoding"]["color"]
+    domain = colour["scale"]["domain"]
+    assert len(domain) == 40 + 1 and domain[-1] == "unclustered" and "other" not in domain
+    assert colour["legend"]["symbolLimit"] == 0  # Vega would otherwise list only the first 30
+    assert colour["legend"]["columns"] >= 2 and colour["legend"]["orient"] == "bottom"
+    assert colour_of(s, "unclustered") == charts.NOISE_COLOUR
+    assert len(set(colour["scale"]["range"][:40])) == 40  # 40 topics, 40 different colours
+
+    tooltip_fields = [t["field"] for t in s["encoding"]["tooltip"]]
+    assert "topic" in tooltip_fields
+    by_row = {r["row"]: r for r in rows_of(s)}
+    for position in (0, 7, len(frame) - 1):  # noise, and clusters at both ends
+        assert by_row[position]["topic"] == frame["topic"].iloc[position]
+    assert by_row[0]["topic"] == "unclustered"
+
+
+def test_few_topics_keep_the_legend_beside_the_map():
+    s = spec(charts.map_chart(map_frame(), "topic", [])[0])
+    assert s["encoding"]["color"]["legend"].get("orient") is None
+    assert s["encoding"]["color"]["legend"]["symbolLimit"] == 0

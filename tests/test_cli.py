@@ -74,6 +74,32 @@ def test_map_adds_coordinates_clusters_and_topics(tmp_path, run_cli):
     assert provenance["params"]["umap"]["seed"] == 42 and 0 <= provenance["metrics"]["trustworthiness"] <= 1
 
 
+def test_topic_options_change_the_topics(tmp_path, run_cli):
+    """--topics-extra-stop-words drops a word from every topic name; the stages before topics are reused."""
+    data = tmp_path / "data"
+    common = ["map", SAMPLE, "--text-column", "text", "--model", "tfidf-lsa"]
+    code, _, err = run_cli(*common, "--out", tmp_path / "plain.parquet", data_dir=data)
+    assert code == 0, err
+    plain = pd.read_parquet(tmp_path / "plain.parquet")
+    clustered = plain[plain["cluster"] >= 0]
+    top_word = clustered["topic"].iloc[0].split(": ", 1)[1].split(" · ")[0].split()[0]
+
+    code, _, err = run_cli(*common, "--topics-extra-stop-words", f"{top_word.upper()}, unrelated",
+                           "--out", tmp_path / "fewer.parquet", data_dir=data)
+    assert code == 0, err
+    fewer = pd.read_parquet(tmp_path / "fewer.parquet")
+    assert fewer["cluster"].tolist() == plain["cluster"].tolist()
+    assert not any(top_word in topic.split(": ", 1)[-1].replace(" · ", " ").split() for topic in fewer["topic"])
+    provenance = json.loads(pq.read_schema(tmp_path / "fewer.parquet").metadata[b"embdash"])
+    assert provenance["params"]["topics"]["extra_stop_words"] == f"{top_word.upper()}, unrelated"
+    assert provenance["params"]["topics"]["keep_numbers"] is False
+
+    code, _, err = run_cli(*common, "--topics-keep-numbers", "--out", tmp_path / "numbers.parquet", data_dir=data)
+    assert code == 0, err
+    provenance = json.loads(pq.read_schema(tmp_path / "numbers.parquet").metadata[b"embdash"])
+    assert provenance["params"]["topics"]["keep_numbers"] is True
+
+
 @pytest.mark.parametrize(
     "args, content, words",
     [

@@ -74,6 +74,19 @@ def test_a_link_selects_the_corpus_the_model_and_the_map_parameters(shared_corpu
     pd.testing.assert_frame_equal(next(df.value for df in again.dataframe if "top terms" in df.value.columns), clusters)
 
 
+def test_a_link_carries_the_topic_stop_words_exactly(shared_corpus):
+    stop_words = " Striker,  moon ,comet"
+    glove = get_spec("glove-6b-50d").name
+    at = opened(corpus=shared_corpus.key, model_id=glove, **{
+        "cluster.min_cluster_size": "3", "topics.extra_stop_words": stop_words, "topics.keep_numbers": "true"})
+    assert not at.exception
+    assert at.text_input(key="topics.extra_stop_words").value == stop_words
+    assert at.checkbox(key="topics.keep_numbers").value is True
+    clusters = next(df.value for df in at.dataframe if "top terms" in df.value.columns)
+    terms = " ".join(clusters["top terms"]).split()
+    assert not {"striker", "moon", "comet"} & set(terms)
+
+
 def test_a_search_link_fills_the_query_and_k_with_the_real_default_model():
     at = opened("search", **{"search.query": "football match", "search.k": "3", "search.show_map": "false"})
     assert not at.exception

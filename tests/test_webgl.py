@@ -93,3 +93,18 @@ def test_bad_shapes_are_refused():
         map_figure(np.zeros((3, 3)), ["a", "b", "c"])
     with pytest.raises(ValueError):
         map_figure(np.zeros((3, 2)), ["a"])
+
+
+def test_every_topic_gets_a_trace_and_unclustered_is_grey():
+    from embdash.render import webgl
+
+    n_topics, per = 60, 4
+    names = ["unclustered"] * per + [f"{t}: word{t}" for t in range(n_topics) for _ in range(per)]
+    coords = np.random.default_rng(0).standard_normal((len(names), 2))
+    big = map_figure(coords, hover_texts(names, {"topic": names}), colour=names, colour_name="topic")
+    traces = {trace.name: trace for trace in big.figure.data}
+    assert len(traces) == n_topics + 1 and webgl.OTHER_LABEL not in traces
+    assert traces["unclustered"].marker.color == webgl.NOISE_COLOUR
+    # another column with as many values still folds past the limit
+    folded = map_figure(coords, hover_texts(names), colour=names, colour_name="source")
+    assert webgl.OTHER_LABEL in {trace.name for trace in folded.figure.data}

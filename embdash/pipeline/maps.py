@@ -126,8 +126,8 @@ def data_column_name(column: str) -> str:
 
 
 def topic_names(labels: np.ndarray, topic_terms: topics.TopicTerms) -> dict[int, str]:
-    """Cluster id -> topic name ("3: river · boat · water"), "unclustered" for -1."""
-    return {int(c): topics.topic_name(int(c), topic_terms.get(int(c), [])) for c in np.unique(labels)}
+    """Cluster id -> topic name ("3: river · boat · water"), "unclustered" for -1; no two labels alike."""
+    return topics.topic_names(np.unique(labels), topic_terms)
 
 
 def cluster_table(
@@ -147,13 +147,13 @@ def cluster_table(
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels.")
     present = [int(c) for c in np.unique(labels)]
     ordered = sorted(c for c in present if c != clustering.NOISE) + [c for c in present if c == clustering.NOISE]
-    rows = []
+    rows, names = [], topics.topic_names(present, topic_terms)
     for c in ordered:
         members = np.flatnonzero(labels == c)
         terms = topic_terms.get(c, [])
         rows.append({
             "cluster": c,
-            "topic": topics.topic_name(c, terms),
+            "topic": names[c],
             "size": len(members),
             "share": len(members) / len(labels),
             "top terms": topics.LABEL_SEPARATOR.join(term for term, _ in terms),

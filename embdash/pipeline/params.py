@@ -50,6 +50,16 @@ class ClusterParams:
 class TopicParams:
     n_terms: int = param(5, "How many top terms label each cluster.", min=1, max=20, step=1, label="Terms per topic")
     ngram_max: int = param(2, "Longest phrase, in words, a topic term may be.", min=1, max=3, step=1, label="Longest phrase")
+    keep_numbers: bool = param(
+        False, "Keep web addresses, e-mail addresses, numbers and words with digits (\"2019\", \"covid19\") as "
+        "topic terms. Off: they rarely say what a topic is about.",
+        label="Keep numbers and addresses",
+    )
+    extra_stop_words: str = param(
+        "", "Words to leave out of topic terms, separated by commas (\"cts, reuters\"), on top of English stop words "
+        "and a few web and news words (said, vs, https...). Case does not matter.",
+        label="Extra stop words",
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ gets no topic terms of its own: its label is always "unclustered".
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from embdash.pipeline.params import TopicParams
@@ -18,8 +20,20 @@ NOISE = -1
 UNCLUSTERED = "unclustered"
 LABEL_SEPARATOR = " · "
 
-#: Words of two letters or more that are not pure numbers ("2024", "42"); "covid19" stays.
-TOKEN_PATTERN = r"(?u)\b(?!\d+\b)\w\w+\b"
+#: Words of two letters or more without digits: "2024", "42" and "covid19" say little about a topic.
+TOKEN_PATTERN = r"(?u)\b[^\W\d]{2,}\b"
+#: With `keep_numbers`: any word of two characters or more, numbers included.
+TOKEN_PATTERN_WITH_NUMBERS = r"(?u)\b\w\w+\b"
+
+#: Web and e-mail addresses, removed whole before tokenising (else "https://example.com/x" leaves
+#: "https", "example", "com"). Both stop at whitespace, so texts joined by spaces stay apart.
+ADDRESS_PATTERN = re.compile(r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+
+#: Added to scikit-learn's English stop words. Kept short and corpus-agnostic: reporting verbs of news
+#: ("said", "says"), "vs" of headlines, the pieces of web addresses written without a scheme, "amp"
+#: (left by an HTML-escaped "&amp;") and "rt" (the retweet marker). Anything corpus-specific belongs in
+#: TopicParams.extra_stop_words.
+JUNK_WORDS = frozenset({"said", "says", "vs", "http", "https", "www", "com", "amp", "rt"})
 
 #: From this many documents on, a term must occur in at least 2 of them: a word seen once
 #: cannot characterise a topic, and dropping them keeps the vocabulary small.
@@ -77,6 +91,29 @@ def topic_name(cluster_id: int, terms: list[tuple[str, float]] | list[str]) -> s
     The id prefix keeps two clusters with the same top words apart.
     """
     return UNCLUSTERED if cluster_id == NOISE else f"{cluster_id}: {topic_label(terms)}"
+
+
+def topic_names(cluster_ids, terms_by_cluster: TopicTerms) -> dict[int, str]:
+    """Cluster id -> `topic_name`, with labels made distinct across clusters (`distinct_labels`)."""
+    ids = sorted({int(c) for c in cluster_ids})
+    labels = distinct_labels({c: terms_by_cluster.get(c, []) for c in ids if c != NOISE})
+    return {c: UNCLUSTERED if c == NOISE else f"{c}: {labels[c]}" for c in ids}
+
+
+def distinct_labels(terms_by_cluster: TopicTerms, n_words: int = 3) -> dict[int, str]:
+    """A label per cluster id (as `topic_label`), no two alike: where a cluster's top words are the same
+    as (or a reordering of) an earlier cluster's label, its last word gives way to its next best term
+    until the label is new. A cluster with no spare terms keeps its label; its id still tells it apart.
+    """
+    labels, used = {}, set()
+    for cluster_id in sorted(terms_by_cluster):
+        words = [term if isinstance(term, str) else term[0] for term in terms_by_cluster[cluster_id]]
+        chosen, spare = words[:n_words], words[n_words:]
+        while frozenset(chosen) in used and chosen and spare:
+            chosen = chosen[:-1] + [spare.pop(0)]
+        used.add(frozenset(chosen))
+        labels[cluster_id] = topic_label(chosen, n_words)
+    return labels
 
 
 def drop_repeated_words(ranked_terms: list[str]) -> list[str]:
@@ -146,9 +183,10 @@ def _fitted_vectorizer(texts: list[str], params: TopicParams):
     min_df = 2 if len(texts) >= MIN_DOCS_FOR_MIN_DF else 1
     for attempt_min_df in dict.fromkeys((min_df, 1)):  # retry with 1 if 2 leaves nothing
         vectorizer = CountVectorizer(
-            stop_words="english",
+            stop_words=sorted(stop_words(params)),
             ngram_range=(1, max(1, params.ngram_max)),
-            token_pattern=TOKEN_PATTERN,
+            token_pattern=TOKEN_PATTERN_WITH_NUMBERS if params.keep_numbers else TOKEN_PATTERN,
+            preprocessor=None if params.keep_numbers else _without_addresses,
             min_df=attempt_min_df,
         )
         try:
@@ -156,6 +194,25 @@ def _fitted_vectorizer(texts: list[str], params: TopicParams):
         except ValueError:  # "empty vocabulary" (or min_df pruned everything)
             continue
     return None
+
+
+def stop_words(params: TopicParams) -> frozenset[str]:
+    """The words never used as (or inside) topic terms: English stop words, JUNK_WORDS and the
+    analyst's `extra_stop_words`."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS | JUNK_WORDS | parse_stop_words(params.extra_stop_words)
+
+
+def parse_stop_words(text: str) -> frozenset[str]:
+    """"Cts, Reuters ,  said" -> {"cts", "reuters", "said"}: split on commas (and whitespace, since a
+    stop word is one word), lower-cased, blanks dropped."""
+    return frozenset(word for word in re.split(r"[,\s]+", (text or "").lower()) if word)
+
+
+def _without_addresses(text: str) -> str:
+    # Replaces CountVectorizer's own preprocessor (which only lower-cases), so lower-case here too.
+    return ADDRESS_PATTERN.sub(" ", text.lower())
 
 
 def _join_by_class(texts: list[str], labels: np.ndarray, classes: list[int]) -> list[str]:

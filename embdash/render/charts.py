@@ -33,7 +33,11 @@ MISSING = "(missing)"
 MAX_POINTS = 20_000
 MAP_PADDING = 12  # pixels around the outermost points, so edge points are whole and a drag box can reach them
 SNIPPET_CHARS = 120
-MAX_CATEGORIES = 20  # more colours than this cannot be told apart: the rest become "other"
+MAX_CATEGORIES = 20  # for other columns, more colours than this cannot be told apart: the rest become "other"
+TOPIC_COLUMNS = ("cluster", "topic")  # never folded into "other": every topic keeps its colour and legend entry
+LEGEND_ROWS = 20  # a longer legend moves below the map, in LEGEND_COLUMNS columns
+LEGEND_COLUMNS = 3
+TOPIC_FIELD = "topic"
 SAMPLE_SEED = 0
 
 NOISE_COLOUR = "#d3d3d3"  # light grey: unclustered points recede
@@ -41,6 +45,10 @@ OTHER_COLOUR = "#9e9e9e"
 PALETTE = (  # Tableau 20, strong shades first, then their light partners
     "#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#79706e",
     "#9ecae9", "#ffbf79", "#88d27a", "#ff9d98", "#439894", "#f2cf5b", "#d6a5c9", "#fcbfd2", "#bcbddc", "#bab0ac",
+    # Category 20b: 20 more hues for maps with many topics; past 40 colours repeat (the legend and the
+    # tooltip still name every topic).
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#5254a3", "#8ca252", "#bd9e39", "#ad494a", "#a55194",
+    "#6b6ecf", "#b5cf6b", "#e7ba52", "#d6616b", "#ce6dbd", "#9c9ede", "#cedb9c", "#e7cb94", "#e7969c", "#de9ed6",
 )
 
 BRUSH, PICK, ZOOM = "brush", "pick", "zoom"
@@ -64,9 +72,10 @@ def map_chart(
     """A scatter of frame.x / frame.y coloured by `color_by`; returns (chart, number of points drawn).
 
     `text_column` (default: a column named "text", if any) becomes a tooltip snippet (first
-    SNIPPET_CHARS characters), listed before `tooltip_columns`. Colour is nominal for cluster, topic
-    and non-numeric columns (unclustered in light grey; categories beyond MAX_CATEGORIES as
-    "other") and quantitative for numeric ones. Frames over `max_points` rows are drawn as an even
+    SNIPPET_CHARS characters), listed before the topic (when the frame has a "topic" column) and
+    `tooltip_columns`. Colour is nominal for cluster, topic and non-numeric columns (unclustered in
+    light grey; every cluster and topic in the legend, other columns' categories beyond MAX_CATEGORIES
+    as "other") and quantitative for numeric ones. Frames over `max_points` rows are drawn as an even
     random sample (fixed seed). Each point's "row" field is its position in `frame`, so a selection
     maps back with frame.iloc.
     """
@@ -76,7 +85,7 @@ def map_chart(
     encodings = {
         "x": alt.X(field="x", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=MAP_PADDING)),
         "y": alt.Y(field="y", type="quantitative", axis=None, scale=alt.Scale(zero=False, padding=MAP_PADDING)),
-        "tooltip": _add_tooltips(data, frame.iloc[rows], text_column, tooltip_columns),
+        "tooltip": _add_tooltips(data, frame.iloc[rows], text_column, _with_topic(frame, tooltip_columns)),
     }
     if color_by is not None:
         # Its own field: the colour holds labels ("unclustered"), a tooltip of the same column raw values.
@@ -167,8 +176,7 @@ def _colour_encoding(frame: pd.DataFrame, rows: np.ndarray, color_by: str, field
     if _is_nominal(frame, color_by):
         values, domain = _categories(frame, rows, color_by)
         data[field] = values
-        scale = _nominal_scale(domain)
-        return alt.Color(field=field, type="nominal", scale=scale, title=color_by, legend=alt.Legend(labelLimit=280))
+        return alt.Color(field=field, type="nominal", scale=_nominal_scale(domain), title=color_by, legend=_legend(len(domain)))
     data[field] = pd.to_numeric(frame[color_by].iloc[rows], errors="coerce").to_numpy()
     # Rows without a value stay on the map in grey instead of being filtered out.
     valid = f"isValid(datum[{_js_string(field)}]) && isFinite(datum[{_js_string(field)}])"
@@ -201,11 +209,27 @@ def _categories(frame: pd.DataFrame, rows: np.ndarray, column: str) -> tuple[lis
     else:
         counts = labels.value_counts()
         domain = sorted(counts.index, key=lambda t: (t in (UNCLUSTERED, MISSING), -counts[t], t))
-    if len(domain) > MAX_CATEGORIES:
+    if len(domain) > MAX_CATEGORIES and column not in TOPIC_COLUMNS:
         kept = set(domain[: MAX_CATEGORIES - 1])
         domain = domain[: MAX_CATEGORIES - 1] + [OTHER]
         labels = labels.where(labels.isin(kept), OTHER)
     return list(labels.iloc[rows]), [str(d) for d in domain]
+
+
+def _with_topic(frame: pd.DataFrame, columns: Sequence[str]) -> list:
+    """The tooltip columns with the topic first, so every point names its topic whatever the colour."""
+    columns = list(columns)
+    if TOPIC_FIELD in frame.columns and TOPIC_FIELD not in columns:
+        columns.insert(0, TOPIC_FIELD)
+    return columns
+
+
+def _legend(n_entries: int) -> alt.Legend:
+    """Every entry listed (Vega drops those past 30 by default); a long legend goes below the map in
+    columns, so it neither squeezes the map nor runs off the page."""
+    if n_entries <= LEGEND_ROWS:
+        return alt.Legend(labelLimit=280, symbolLimit=0)
+    return alt.Legend(labelLimit=240, symbolLimit=0, orient="bottom", direction="vertical", columns=LEGEND_COLUMNS)
 
 
 def _nominal_scale(domain: list[str]) -> alt.Scale:

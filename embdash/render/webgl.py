@@ -20,7 +20,9 @@ import numpy as np
 WEBGL_THRESHOLD = 20_000  # more points than this: the map page draws this WebGL map instead of Altair
 MAX_POINTS = 300_000  # more than this: an even sample of this size is drawn
 HOVER_CHARS = 160  # hover text per point is cut here: at 200,000 points it is most of the page's size
-MAX_LEGEND_GROUPS = 40  # more distinct colour values than this: the rest share one "other" trace
+MAX_LEGEND_GROUPS = 40  # more distinct values of another column than this: the rest share one "other" trace
+TOPIC_COLUMNS = ("cluster", "topic")  # never folded into "other": plotly's legend scrolls, so every topic is listed
+UNCLUSTERED = "unclustered"
 OTHER_LABEL = "(other)"
 SAMPLE_SEED = 0
 PALETTE = (
@@ -95,7 +97,8 @@ def map_figure(
     """A Scattergl map of (n, 2) coords. `hover`: labels from hover_texts (already escaped).
 
     `colour`: one value per point; numbers with many distinct values get a colour scale, anything
-    else one trace (and legend entry) per value, `noise_value` in grey. Each point's customdata is its
+    else one trace (and legend entry) per value, `noise_value` (and "unclustered") in grey; past
+    MAX_LEGEND_GROUPS values, except for a cluster or topic column, the smallest share one trace. Each point's customdata is its
     corpus row, so a selection maps back to rows with selected_rows().
     """
     import plotly.graph_objects as go
@@ -124,7 +127,8 @@ def map_figure(
                 **common,
             ))
         else:
-            for label, mask, colour_hex in _groups(values, noise_value):
+            limit = None if colour_name in TOPIC_COLUMNS else MAX_LEGEND_GROUPS
+            for label, mask, colour_hex in _groups(values, noise_value, limit):
                 figure.add_trace(go.Scattergl(
                     x=coords[rows[mask], 0], y=coords[rows[mask], 1], text=hover_shown[mask], customdata=rows[mask],
                     marker=dict(size=marker_size, color=colour_hex), name=escape_hover(label, 40), **common,
@@ -160,13 +164,14 @@ def _is_continuous(values: np.ndarray) -> bool:
     return numeric and len(set(values.tolist())) > MAX_LEGEND_GROUPS
 
 
-def _groups(values: np.ndarray, noise_value: Any):
-    """(label, mask, colour) per distinct value, largest first; the noise value last, in grey."""
+def _groups(values: np.ndarray, noise_value: Any, limit: int | None = MAX_LEGEND_GROUPS):
+    """(label, mask, colour) per distinct value, largest first (the first `limit`, the rest as one
+    "other" group); the noise value last, in grey."""
     labels = np.array(["" if v is None else str(v) for v in values], dtype=object)
     distinct, counts = np.unique(labels, return_counts=True)
     order = [distinct[i] for i in np.argsort(-counts, kind="stable")]
-    noise = str(noise_value)
-    kept = [label for label in order if label != noise][:MAX_LEGEND_GROUPS]
+    noise = UNCLUSTERED if UNCLUSTERED in order else str(noise_value)  # topic names say "unclustered"
+    kept = [label for label in order if label != noise][:limit]
     for k, label in enumerate(kept):
         yield label, labels == label, PALETTE[k % len(PALETTE)]
     rest = ~np.isin(labels, kept + [noise])

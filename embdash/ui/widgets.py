@@ -39,6 +39,10 @@ def param_controls(cls, prefix: str, bind: bool = True):
         if meta.get("options"):
             options = list(meta["options"])
             values[f.name] = st.selectbox(label, options, index=options.index(f.default), help=meta["help"], **where)
+        elif isinstance(f.default, bool):  # before int: a bool is an int to Python
+            values[f.name] = st.checkbox(label, f.default, help=meta["help"], **where)
+        elif isinstance(f.default, str):
+            values[f.name] = st.text_input(label, f.default, help=meta["help"], **where)
         elif f.name == "seed":
             values[f.name] = int(st.number_input(label, meta["min"], meta["max"], f.default, help=meta["help"], **where))
         elif isinstance(f.default, int):
