@@ -43,7 +43,7 @@ def brute_force_npmi(docs, a, b):
 
 def test_agrees_with_a_brute_force_count():
     rng = np.random.default_rng(3)
-    vocabulary = [f"w{i:02d}" for i in range(30)]
+    vocabulary = [f"w{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(30)]
     docs = [" ".join(rng.choice(vocabulary, size=rng.integers(1, 8))) for _ in range(200)]
     topics = {t: list(rng.choice(vocabulary, size=5, replace=False)) for t in range(6)}
     scores = npmi_per_topic(docs, topics)
