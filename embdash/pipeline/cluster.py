@@ -42,7 +42,7 @@ AUTO_SCALE = 0.5
 AUTO_POWER = 0.5
 AUTO_MIN_SIZE = 10
 AUTO_MAX_SIZE = 500
-AUTO_SAMPLES_SHARE = 0.2
+AUTO_SAMPLES_SHARE = 0.125
 AUTO_MAX_SAMPLES = 25
 #: Names the rule in cache keys, so results cached under one rule are never read back under another.
 AUTO_RULE = f"auto:{AUTO_SCALE}*n^{AUTO_POWER}[{AUTO_MIN_SIZE},{AUTO_MAX_SIZE}];{AUTO_SAMPLES_SHARE}[1,{AUTO_MAX_SAMPLES}]"
