@@ -31,7 +31,7 @@ from embdash.config import prepare_process
 from embdash.errors import EmbdashError
 from embdash.models.catalogue import CATALOGUE, DEFAULT_MODEL_ID
 from embdash.models.distributed import add_engine_arguments
-from embdash.pipeline.params import MapParams
+from embdash.pipeline.params import AUTO, MapParams
 
 USAGE_ERROR = 2
 
@@ -160,7 +160,7 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
                 option,
                 type=type(f.default),
                 choices=f.metadata.get("options"),
-                help=f"{f.metadata['help']} (default {f.default!r})".replace("%", "%%"),
+                help=f"{f.metadata['help']} (default {'0, auto' if f.default == AUTO else repr(f.default)})".replace("%", "%%"),
                 **common,
             )
 
@@ -265,10 +265,13 @@ def run_embed(args) -> int:
 def run_map(args) -> int:
     from embdash.api import corpus_map
     from embdash.pipeline import maps
+    from embdash.pipeline.cluster import auto_note
 
     params = params_from(args)
     corpus, vectors = embedded_corpus(args)
     say = reporter(args)
+    if note := auto_note(len(corpus), params.cluster):
+        say(note)
     mapped = corpus_map(corpus, vectors, params, on_stage=say, note=lambda message: say(f"warning: {message}"))
     metrics = mapped.metrics
     say(

@@ -70,7 +70,7 @@ def test_tiny_inputs_do_not_crash(n):
 
 
 def test_small_corpus_can_still_form_clusters():
-    # 12 documents in two groups: the default min_cluster_size of 10 is clipped to 6.
+    # 12 documents in two groups: a min_cluster_size of 10 is clipped to 6.
     points, truth = blobs([6, 6])
     labels = clustering.cluster(points, ClusterParams(min_cluster_size=10, min_samples=5))
     assert clustering.n_clusters(labels) == 2

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from embdash.pipeline.params import ClusterParams
+from embdash.pipeline.params import AUTO, ClusterParams
 
 NOISE = -1
 
@@ -35,15 +35,62 @@ def cluster(points: np.ndarray, params: ClusterParams = ClusterParams()) -> np.n
     return renumber_by_size(clusterer.fit_predict(points))
 
 
+# The auto rule, chosen by measurement (bench/bench_topics.py on labelled news corpora; docs/benchmarks.md):
+#     min_cluster_size = clamp(round(AUTO_SCALE * n ** AUTO_POWER), AUTO_MIN_SIZE, AUTO_MAX_SIZE)
+#     min_samples      = clamp(round(AUTO_SAMPLES_SHARE * min_cluster_size), 1, AUTO_MAX_SAMPLES)
+AUTO_SCALE = 0.5
+AUTO_POWER = 0.5
+AUTO_MIN_SIZE = 10
+AUTO_MAX_SIZE = 500
+AUTO_SAMPLES_SHARE = 0.125
+AUTO_MAX_SAMPLES = 25
+#: Names the rule in cache keys, so results cached under one rule are never read back under another.
+AUTO_RULE = f"auto:{AUTO_SCALE}*n^{AUTO_POWER}[{AUTO_MIN_SIZE},{AUTO_MAX_SIZE}];{AUTO_SAMPLES_SHARE}[1,{AUTO_MAX_SAMPLES}]"
+
+
+def auto_min_cluster_size(n: int) -> int:
+    """min_cluster_size for a corpus of n documents: grows like the square root of n, so the number of
+    topics grows slowly with the corpus (a fixed size splits a large corpus into hundreds of topics),
+    within [AUTO_MIN_SIZE, AUTO_MAX_SIZE]."""
+    return int(min(max(round(AUTO_SCALE * max(n, 0) ** AUTO_POWER), AUTO_MIN_SIZE), AUTO_MAX_SIZE))
+
+
+def auto_min_samples(n: int) -> int:
+    """min_samples for a corpus of n documents: a fixed share of the auto min_cluster_size, capped. Kept
+    well below min_cluster_size, since min_samples = min_cluster_size (HDBSCAN's own default) leaves
+    a large share of documents unclustered."""
+    return int(min(max(round(AUTO_SAMPLES_SHARE * auto_min_cluster_size(n)), 1), AUTO_MAX_SAMPLES))
+
+
+def is_auto(params: ClusterParams) -> bool:
+    """Whether either size parameter is left to the auto rule."""
+    return AUTO in (params.min_cluster_size, params.min_samples)
+
+
 def effective_min_cluster_size(n: int, params: ClusterParams) -> int:
-    """min_cluster_size clipped to [2, n // 2]: a larger value could never give two clusters
-    (HDBSCAN never calls the whole corpus one cluster), so small corpora would be all noise."""
-    return int(min(max(2, params.min_cluster_size), max(2, n // 2)))
+    """min_cluster_size (the auto rule's for AUTO) clipped to [2, n // 2]: a larger value could never give
+    two clusters (HDBSCAN never calls the whole corpus one cluster), so small corpora would be all noise."""
+    wanted = auto_min_cluster_size(n) if params.min_cluster_size == AUTO else params.min_cluster_size
+    return int(min(max(2, wanted), max(2, n // 2)))
 
 
 def effective_min_samples(n: int, params: ClusterParams) -> int:
-    """min_samples clipped to [1, n - 1]: HDBSCAN needs that many neighbours per point."""
-    return int(min(max(1, params.min_samples), max(1, n - 1)))
+    """min_samples (the auto rule's for AUTO) clipped to [1, n - 1]: HDBSCAN needs that many neighbours per point."""
+    wanted = auto_min_samples(n) if params.min_samples == AUTO else params.min_samples
+    return int(min(max(1, wanted), max(1, n - 1)))
+
+
+def auto_note(n: int, params: ClusterParams) -> str | None:
+    """What the auto rule chose for n documents, in words ("auto: minimum cluster size 23 and minimum
+    samples 5 for 2,189 documents"); None when both sizes are set explicitly."""
+    chosen = []
+    if params.min_cluster_size == AUTO:
+        chosen.append(f"minimum cluster size {effective_min_cluster_size(n, params)}")
+    if params.min_samples == AUTO:
+        chosen.append(f"minimum samples {effective_min_samples(n, params)}")
+    if not chosen:
+        return None
+    return f"auto: {' and '.join(chosen)} for {n:,} documents"
 
 
 def renumber_by_size(labels: np.ndarray) -> np.ndarray:

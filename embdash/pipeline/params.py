@@ -30,15 +30,21 @@ class UmapParams:
     seed: int = param(42, "Random seed: the same seed and data give the same map.", min=0, max=2**31 - 1, label="Seed")
 
 
+#: A cluster-size parameter set to AUTO is chosen from the corpus size (embdash.pipeline.cluster.auto_sizes).
+AUTO = 0
+
+
 @dataclass(frozen=True)
 class ClusterParams:
     min_cluster_size: int = param(
-        10, "The smallest group HDBSCAN calls a cluster. Raise it for fewer, bigger clusters.",
-        min=2, max=500, step=1, label="Minimum cluster size",
+        AUTO, "The smallest group HDBSCAN calls a cluster. Raise it for fewer, bigger clusters. "
+        "0 = auto: grows with the corpus size, so a corpus of any size opens on a readable number of topics.",
+        min=0, max=500, step=1, label="Minimum cluster size",
     )
     min_samples: int = param(
-        5, "How conservative clustering is: higher values call more documents noise (unclustered).",
-        min=1, max=100, step=1, label="Minimum samples",
+        AUTO, "How conservative clustering is: higher values call more documents noise (unclustered). "
+        "0 = auto: chosen from the corpus size together with the minimum cluster size.",
+        min=0, max=100, step=1, label="Minimum samples",
     )
     cluster_dims: int = param(
         5, "Dimensions of the UMAP projection that clustering runs on (a separate projection from the 2-D map).",

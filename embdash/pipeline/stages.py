@@ -49,7 +49,7 @@ def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKey
     space_umap = maps.clustering_umap_params(params.umap)
     layout = params_key("layout-2d", vectors_key, asdict(params.umap))
     space = params_key("cluster-space", vectors_key, asdict(space_umap), params.cluster.cluster_dims)
-    labels = params_key("labels", space, asdict(params.cluster))
+    labels = params_key("labels", space, *_cluster_key_parts(params))
     return StageKeys(
         layout=layout,
         space=space,
@@ -57,6 +57,18 @@ def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKey
         topics=params_key("topics", corpus_key, labels, asdict(params.topics)),
         metrics=params_key("metrics", layout, labels),
     )
+
+
+def _cluster_key_parts(params: MapParams) -> list:
+    """What the labels depend on besides the clustering space. An AUTO size resolves from the number of
+    documents, which the space's key already fixes (it names the vectors), so the parameters plus the
+    rule's name determine the effective values; explicit sizes keep their keys of old. "auto" resolving to
+    34 and an explicit 34 therefore have different keys (clustering twice costs little; a rule change
+    never serves stale labels)."""
+    parts = [asdict(params.cluster)]
+    if clustering.is_auto(params.cluster):
+        parts.append(clustering.AUTO_RULE)
+    return parts
 
 
 def map_key(vectors_key: str, corpus_key: str, params: MapParams) -> str:
@@ -200,7 +212,10 @@ def map_result(
         announce(STAGES[1])
         return clustering.cluster(points, params.cluster)
 
-    labels = cache.array("labels", keys.labels, compute_labels, {"space": keys.space, **asdict(params.cluster)}, note)
+    n = len(vectors)
+    chosen = {"effective_min_cluster_size": clustering.effective_min_cluster_size(n, params.cluster),
+              "effective_min_samples": clustering.effective_min_samples(n, params.cluster)}
+    labels = cache.array("labels", keys.labels, compute_labels, {"space": keys.space, **asdict(params.cluster), **chosen}, note)
 
     def compute_topics():
         announce(STAGES[2])

@@ -9,6 +9,7 @@ import streamlit as st
 
 from embdash.errors import EmbdashError
 from embdash.models.catalogue import get_spec
+from embdash.pipeline import cluster as clustering
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from embdash.ui import cache, gate, links, server_settings, state
 from embdash.ui.text import plain
@@ -60,6 +61,8 @@ def map_params_controls() -> MapParams:
         umap = param_controls(UmapParams, "umap")
     with st.sidebar.expander("Cluster settings (HDBSCAN)"):
         clusters = param_controls(ClusterParams, "cluster")
+        if note := clustering.auto_note(len(state.current_corpus()), clusters):
+            st.caption(plain(note))
     with st.sidebar.expander("Topic labels (c-TF-IDF)"):
         topic = param_controls(TopicParams, "topics")
     return MapParams(umap=umap, cluster=clusters, topics=topic)

@@ -128,3 +128,15 @@ def test_more_like_this_from_a_picked_point():
     expected = [r for r in np.argsort(-(vectors @ vectors[12]), kind="stable") if r != 12][:5]
     assert rows.tolist() == expected
     assert int(shown.index[views.selected_rows(shown, {"selection": {"pick": [{"row": 2}]}})[0]]) == 12
+
+
+def test_sidebar_shows_the_sizes_the_auto_rule_chose(app):
+    from embdash.pipeline import cluster as clustering
+    from embdash.pipeline.params import ClusterParams
+    from embdash.ui.text import plain
+
+    app.slider(key="cluster.min_cluster_size").set_value(0).run()  # auto (the default; other tests move it)
+    assert not app.exception
+    size, samples = clustering.effective_min_cluster_size(480, ClusterParams()), clustering.effective_min_samples(480, ClusterParams())
+    expected = f"auto: minimum cluster size {size} and minimum samples {samples} for 480 documents"
+    assert plain(expected) in [caption.value for caption in app.sidebar.caption]  # as shown: markdown-escaped
