@@ -41,6 +41,20 @@ def stage_calls(monkeypatch):
     return counted
 
 
+@pytest.fixture()
+def own_data_folder(tmp_path, monkeypatch):
+    """A data folder for this test alone. The app's in-memory caches (its store among them) are emptied on
+    the way in and out, as a server restart would, so no other test sees this folder."""
+    import streamlit as st
+
+    monkeypatch.setenv("EMBDASH_DATA_DIR", str(tmp_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 #: UMAP's compiled numba code, kept across test sessions in a folder named after the numba/umap versions.
 NUMBA_CACHE = Path.home() / ".cache" / "embdash-tests" / "numba"
 

@@ -37,15 +37,6 @@ def map_script(params):
     st.session_state["vectors"] = vectors
 
 
-@pytest.fixture()
-def data_folder(tmp_path, monkeypatch):
-    """A data folder of the test's own; the process's caches are emptied before and after (a fresh server)."""
-    monkeypatch.setenv("EMBDASH_DATA_DIR", str(tmp_path))
-    restart()
-    yield tmp_path
-    restart()
-
-
 def restart() -> None:
     """What a server restart forgets: every in-memory cache (the store object with it)."""
     st.cache_data.clear()
@@ -67,7 +58,7 @@ def same_metrics(a: maps.MapMetrics, b: maps.MapMetrics) -> bool:
     return all(same(getattr(a, f), getattr(b, f)) for f in ("trustworthiness", "silhouette", "noise_share", "n_clusters", "n_points"))
 
 
-def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(data_folder, stage_calls):
+def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(own_data_folder, stage_calls):
     first = run_map()
     assert stage_calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
     texts, vectors = first.session_state["texts"], first.session_state["vectors"]
@@ -89,11 +80,11 @@ def test_artefacts_round_trip_exactly_and_a_restart_recomputes_nothing(data_fold
     assert all(type(score) is float for ranked in again.topics.values() for _, score in ranked)
     assert same_metrics(again.metrics, metrics)
     assert np.array_equal(again.coords, computed.coords)
-    stored = {path.parent.name for path in (data_folder / "artefacts").rglob("*.*")}
+    stored = {path.parent.name for path in (own_data_folder / "artefacts").rglob("*.*")}
     assert {"layout-2d", "cluster-space", "labels", "topics", "metrics"} <= stored
 
 
-def test_other_parameters_are_other_artefacts(data_folder, stage_calls):
+def test_other_parameters_are_other_artefacts(own_data_folder, stage_calls):
     run_map()
     restart()
     params = MapParams(umap=PARAMS.umap, cluster=PARAMS.cluster, topics=type(PARAMS.topics)(n_terms=2))
@@ -105,9 +96,9 @@ def test_other_parameters_are_other_artefacts(data_folder, stage_calls):
 
 
 @pytest.mark.parametrize("kind", ["labels", "topics", "metrics"])
-def test_a_damaged_artefact_is_reported_and_recomputed(data_folder, stage_calls, kind):
+def test_a_damaged_artefact_is_reported_and_recomputed(own_data_folder, stage_calls, kind):
     before = run_map().session_state["result"]
-    (path,) = [p for p in (data_folder / "artefacts" / kind).iterdir() if not p.name.startswith(".")]
+    (path,) = [p for p in (own_data_folder / "artefacts" / kind).iterdir() if not p.name.startswith(".")]
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # truncated, as by a crash
     for name in stage_calls:
         stage_calls[name] = 0

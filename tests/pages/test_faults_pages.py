@@ -7,7 +7,6 @@ from importlib import metadata
 
 import pandas as pd
 import pyarrow.parquet as pq
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -55,19 +54,6 @@ def sidebar_corpus(at: AppTest) -> str:
 
 def texts(elements) -> str:
     return "\n".join(e.value for e in elements)
-
-
-@pytest.fixture()
-def own_data_folder(tmp_path, monkeypatch):
-    """A data folder for this test alone; the app's in-memory caches (its store among them) are emptied
-    on the way in and out, so no other test sees this folder."""
-    monkeypatch.setenv("EMBDASH_DATA_DIR", str(tmp_path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield tmp_path
-    monkeypatch.undo()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def test_a_corrupt_cache_file_is_set_aside_and_recomputed_mid_session(own_data_folder):
