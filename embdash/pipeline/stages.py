@@ -207,15 +207,7 @@ def map_result(
     announce = on_stage or (lambda name: None)
     keys = stage_keys(vectors_key, corpus_key, params)
     coords, points = _projections(vectors, params, keys, vectors_key, cache, announce, note)
-
-    def compute_labels():
-        announce(STAGES[1])
-        return clustering.cluster(points, params.cluster)
-
-    n = len(vectors)
-    chosen = {"effective_min_cluster_size": clustering.effective_min_cluster_size(n, params.cluster),
-              "effective_min_samples": clustering.effective_min_samples(n, params.cluster)}
-    labels = cache.array("labels", keys.labels, compute_labels, {"space": keys.space, **asdict(params.cluster), **chosen}, note)
+    labels = _labels(points, params, keys, cache, announce, note)
 
     def compute_topics():
         announce(STAGES[2])
@@ -235,6 +227,27 @@ def map_result(
         metrics_to_json, metrics_from_json, note,
     )
     return maps.MapResult(coords=coords, cluster_points=points, labels=labels, topics=terms, metrics=metrics)
+
+
+def _labels(points: np.ndarray, params: MapParams, keys: StageKeys, cache: StageCache, announce, note) -> np.ndarray:
+    def compute_labels():
+        announce(STAGES[1])
+        return clustering.cluster(points, params.cluster)
+
+    n = len(points)
+    chosen = {"effective_min_cluster_size": clustering.effective_min_cluster_size(n, params.cluster),
+              "effective_min_samples": clustering.effective_min_samples(n, params.cluster)}
+    return cache.array("labels", keys.labels, compute_labels, {"space": keys.space, **asdict(params.cluster), **chosen}, note)
+
+
+def map_labels(vectors: np.ndarray, params: MapParams, *, vectors_key: str, corpus_key: str, cache: StageCache,
+               on_stage: Callable[[str], None] | None = None, note: Note = _quiet) -> np.ndarray:
+    """Only the cluster labels of a map (its projections and clustering, from the cache when there), for
+    callers that need no topics: the stability check reclusters under other seeds."""
+    announce = on_stage or (lambda name: None)
+    keys = stage_keys(vectors_key, corpus_key, params)
+    _, points = _projections(vectors, params, keys, vectors_key, cache, announce, note)
+    return _labels(points, params, keys, cache, announce, note)
 
 
 def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, vectors_key: str, corpus_key: str,
