@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 
+import numpy as np
 import streamlit as st
 
 from embdash.pipeline import maps
@@ -30,6 +31,9 @@ color_by = st.selectbox(
     **links.bound("map.color_by"),
 )
 shown = views.filtered(frame, columns)
+# Documents picked in the topic charts below (or the topic tree), shown where they lie on the map.
+linked = views.linked_rows(frame)
+linked_shown = None if linked is None else linked[frame.index.get_indexer(shown.index)]
 if webgl.use_webgl(len(shown)):
     # Past a few tens of thousands of points Vega-Lite stutters: draw with WebGL instead.
     chart = None
@@ -45,7 +49,8 @@ if webgl.use_webgl(len(shown)):
                "scroll to zoom; double-click to reset.")
     picked = webgl.selected_rows(event)
 else:
-    chart, n_shown = charts.map_chart(shown, color_by=color_by, tooltip_columns=columns, text_column=text_column)
+    chart, n_shown = charts.map_chart(shown, color_by=color_by, tooltip_columns=columns, text_column=text_column,
+                                      highlight=linked_shown)
     if n_shown < len(shown):
         st.caption(f"Showing an even sample of {n_shown:,} of {len(shown):,} documents.")
     # Listen to the selections only: otherwise every zoom or pan would rerun the page.
@@ -54,9 +59,12 @@ else:
     )
     st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
     picked = views.selected_rows(shown, event)
+on_map = picked
+if len(picked) == 0 and linked_shown is not None:
+    picked = np.flatnonzero(linked_shown)
 
 views.selected_documents(shown, picked, text_column)
 views.more_like_this(shown, frame, vectors, picked, text_column)
 views.cluster_overview(corpus.texts, result)
-views.topics_against_columns(frame, columns)
+views.topics_against_columns(shown, columns, within=on_map)
 views.map_download(frame, corpus, model_id, chart=chart, vectors=vectors, provenance=asdict(params))

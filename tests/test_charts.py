@@ -260,3 +260,17 @@ def test_few_topics_keep_the_legend_beside_the_map():
     s = spec(charts.map_chart(map_frame(), "topic", [])[0])
     assert s["encoding"]["color"]["legend"].get("orient") is None
     assert s["encoding"]["color"]["legend"]["symbolLimit"] == 0
+
+
+def test_highlighted_rows_are_drawn_last_and_the_rest_dimmed():
+    frame = map_frame(n=40)
+    highlight = np.zeros(len(frame), dtype=bool)
+    highlight[[3, 17, 30]] = True
+    chart, _ = charts.map_chart(frame, highlight=highlight)
+    as_dict = spec(chart)
+    rows = rows_of(as_dict)
+    assert sorted(r["row"] for r in rows if r[charts.LINKED_FIELD]) == [3, 17, 30]
+    assert all(r[charts.LINKED_FIELD] for r in rows[-3:])  # on top of the others
+    assert as_dict["encoding"]["opacity"]["condition"]["test"] == f"datum.{charts.LINKED_FIELD}"
+    plain = spec(charts.map_chart(frame)[0])
+    assert "test" not in json.dumps(plain["encoding"]["opacity"]) and charts.LINKED_FIELD not in rows_of(plain)[0]

@@ -67,3 +67,40 @@ def test_the_charts_show_the_numbers_in_their_tooltips():
     assert heat["mark"]["type"] == "rect" and heat["encoding"]["y"]["title"] == "section"
     assert heat["encoding"]["x"]["axis"]["labelOverlap"] is False  # every topic named on the axis
     assert topic_order(["10: b", "unclustered", "2: a"]) == ["2: a", "10: b", "unclustered"]
+
+
+def test_a_pick_in_the_time_chart_holds_exactly_the_documents_of_those_topics_and_periods():
+    from embdash.pipeline.topic_metadata import document_periods, rows_over_time
+
+    topics = pd.Series(["a", "a", "b", "b", "a", "b"])
+    dates = pd.Series(["2021-01-05", "2021-01-20", "2021-01-21", "2021-02-02", "2021-02-03", None])
+    periods = document_periods(dates)
+    assert periods.isna().tolist() == [False] * 5 + [True]
+    assert not rows_over_time(topics, dates).any()  # nothing picked: nothing highlighted
+    assert rows_over_time(topics, dates, ["b"]).tolist() == [False, False, True, True, False, True]
+    january = (periods.iloc[0], periods.iloc[2])
+    in_january = rows_over_time(topics, dates, (), january)
+    # Brute force: every dated row whose period starts within the range, whichever order the range comes in.
+    assert in_january.tolist() == [bool(p is not pd.NaT and min(january) <= p <= max(january)) for p in periods]
+    assert rows_over_time(topics, dates, ["a"], january[::-1]).tolist() == [
+        t == "a" and inside for t, inside in zip(topics, in_january)]
+
+
+def test_picked_heatmap_cells_hold_exactly_their_documents():
+    from embdash.pipeline.topic_metadata import rows_by_class
+
+    topics = pd.Series(["sport", "sport", "money", "money", "sport"])
+    classes = pd.Series(["news", "blog", "news", None, 3])
+    assert rows_by_class(topics, classes, [("sport", "news"), ("sport", "3")]).tolist() == [
+        True, False, False, False, True]
+    assert not rows_by_class(topics, classes, []).any()
+
+
+def test_the_topic_charts_name_their_selections_for_the_page_to_read():
+    over_time, period = topics_over_time(pd.Series(["a", "b"]), pd.Series(["2021-01-01", "2021-03-01"]))
+    names = {p["name"] for p in topics_over_time_chart(over_time, period).to_dict()["params"]}
+    from embdash.render.topic_charts import CLASS_SELECTIONS, TIME_SELECTIONS
+
+    assert set(TIME_SELECTIONS) <= names
+    heat = topics_by_class_chart(topics_by_class(pd.Series(["a", "b"]), pd.Series(["x", "y"])), "section").to_dict()
+    assert set(CLASS_SELECTIONS) <= {p["name"] for p in heat["params"]}

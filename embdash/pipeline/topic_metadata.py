@@ -82,3 +82,40 @@ def topics_by_class(topics: pd.Series, classes: pd.Series) -> pd.DataFrame:
     counts.columns = ["class", "topic", "documents"]
     counts["share"] = counts["documents"] / counts.groupby("class")["documents"].transform("sum")
     return counts
+
+
+def document_periods(dates: pd.Series) -> pd.Series:
+    """Each document's period start (as topics_over_time bins them; NaT without a date)."""
+    stamped = as_dates(dates)
+    _, freq = period_for(stamped)
+    periods = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
+    keep = stamped.notna()
+    periods[keep] = stamped[keep].dt.tz_localize(None).dt.to_period(freq).dt.start_time
+    return periods
+
+
+def rows_over_time(topics: pd.Series, dates: pd.Series, picked_topics=(), period_range=None) -> np.ndarray:
+    """Which documents a selection on the topics-over-time chart holds: those of the picked topics (any when
+    none is picked) whose period starts within period_range (two timestamps, either order; any when None).
+    All False when nothing is selected at all."""
+    if not picked_topics and period_range is None:
+        return np.zeros(len(topics), dtype=bool)
+    keep = topics.isin(list(picked_topics)).to_numpy(copy=True) if picked_topics else np.ones(len(topics), dtype=bool)
+    if period_range is not None:
+        low, high = sorted(_naive(pd.Timestamp(value)) for value in period_range)
+        keep &= document_periods(dates).between(low, high).to_numpy()
+    return keep
+
+
+def _naive(stamp: pd.Timestamp) -> pd.Timestamp:
+    # Periods are naive UTC starts (see topics_over_time).
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo else stamp
+
+
+def rows_by_class(topics: pd.Series, classes: pd.Series, picked_cells) -> np.ndarray:
+    """Which documents the picked (topic, class) cells of the topics-per-class heatmap hold."""
+    keep = np.zeros(len(topics), dtype=bool)
+    as_text = classes.astype(str).where(classes.notna(), None)
+    for topic, name in picked_cells:
+        keep |= ((topics == topic) & (as_text == str(name))).to_numpy()
+    return keep

@@ -54,6 +54,7 @@ PALETTE = (  # Tableau 20, strong shades first, then their light partners
 BRUSH, PICK, ZOOM = "brush", "pick", "zoom"
 SELECTION_PARAMS = (BRUSH, PICK)  # what the app listens to; never "zoom"
 ROW_FIELD = "row"
+LINKED_FIELD = "linked"
 SNIPPET_FIELD = "text"
 
 _VEGA_FIELD_SPECIALS = re.compile(r"[.\[\]\\:\"']")
@@ -68,6 +69,7 @@ def map_chart(
     text_column: str | None = None,
     max_points: int = MAX_POINTS,
     height: int = 560,
+    highlight: np.ndarray | None = None,
 ) -> tuple[alt.Chart, int]:
     """A scatter of frame.x / frame.y coloured by `color_by`; returns (chart, number of points drawn).
 
@@ -77,7 +79,8 @@ def map_chart(
     light grey; every cluster and topic in the legend, other columns' categories beyond MAX_CATEGORIES
     as "other") and quantitative for numeric ones. Frames over `max_points` rows are drawn as an even
     random sample (fixed seed). Each point's "row" field is its position in `frame`, so a selection
-    maps back with frame.iloc.
+    maps back with frame.iloc. `highlight` (a bool per row of `frame`) brings those rows forward and dims
+    the rest: documents picked in another chart, shown where they lie.
     """
     text_column = _checked_columns(frame, color_by, text_column)
     rows = sample_rows(len(frame), max_points)
@@ -92,10 +95,15 @@ def map_chart(
         colour_field = _field_name(color_by, taken=set(data.columns))
         encodings["color"] = _colour_encoding(frame, rows, color_by, colour_field, data)
         data = _noise_first(data, colour_field)
+    if highlight is not None:
+        data[LINKED_FIELD] = np.asarray(highlight, dtype=bool)[data[ROW_FIELD].to_numpy()]
+        data = data.sort_values(LINKED_FIELD, kind="stable").reset_index(drop=True)  # highlighted drawn last
 
     size = _point_size(len(data))
     chart = alt.Chart(data).mark_circle(size=size, opacity=0.8).encode(**encodings)
     chart = _with_interactions(chart, selection, size).properties(height=height)
+    if highlight is not None:
+        chart = chart.encode(opacity=alt.condition(f"datum.{LINKED_FIELD}", alt.value(0.95), alt.value(0.07)))
     return chart, len(data)
 
 
@@ -230,6 +238,11 @@ def _legend(n_entries: int) -> alt.Legend:
     if n_entries <= LEGEND_ROWS:
         return alt.Legend(labelLimit=280, symbolLimit=0)
     return alt.Legend(labelLimit=240, symbolLimit=0, orient="bottom", direction="vertical", columns=LEGEND_COLUMNS)
+
+
+def topic_scale(domain: list[str]) -> alt.Scale:
+    """The map's colours for its topics (in the map's order), for other charts of the same topics."""
+    return _nominal_scale(domain)
 
 
 def _nominal_scale(domain: list[str]) -> alt.Scale:

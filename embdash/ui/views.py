@@ -234,8 +234,14 @@ def recent_corpora(corpora: list[CorpusInfo], current_key: str) -> None:
         cols[2].button("Open", key=f"open-{info.key}", on_click=state.use_stored_corpus, args=(info.key,))
 
 
-def topics_against_columns(frame: pd.DataFrame, columns: list[str]) -> None:
-    """Topics over a date column and across a categorical column of the corpus, with the tables behind them."""
+TIME_CHART_KEY = "map.topics_time_chart"
+CLASS_CHART_KEY = "map.topics_class_chart"
+
+
+def topics_against_columns(frame: pd.DataFrame, columns: list[str], within: np.ndarray | None = None) -> None:
+    """Topics over a date column and across a categorical column of the corpus, with the tables behind them.
+    `within` (row positions): only the documents selected on the map. Picks in these charts come back through
+    `linked_rows`, which the map highlights."""
     from embdash.pipeline import topic_metadata
     from embdash.render import topic_charts
 
@@ -244,20 +250,61 @@ def topics_against_columns(frame: pd.DataFrame, columns: list[str]) -> None:
     if not dated and not classes:
         return
     st.subheader("Topics against your columns")
+    if within is not None and len(within):
+        frame = frame.iloc[within]
+        st.caption(f"Of the {len(frame):,} documents selected on the map (double-click the map to clear).")
     if dated:
         column = st.selectbox("Topics over time, by", dated, help="A column of dates; the period follows its span.",
                               key="map.topics_time")
         counts, period = topic_metadata.topics_over_time(frame["topic"], frame[column])
-        st.altair_chart(topic_charts.topics_over_time_chart(counts, period), width="stretch")
-        st.caption(f"Each {period}'s documents by topic ({counts['documents'].sum():,} dated documents); click a "
-                   "topic in the legend to pick it out.")
+        st.altair_chart(topic_charts.topics_over_time_chart(counts, period), width="stretch", on_select="rerun",
+                        selection_mode=topic_charts.TIME_SELECTIONS, key=TIME_CHART_KEY)
+        st.caption(f"Each {period}'s documents by topic ({counts['documents'].sum():,} dated documents). Click a "
+                   "topic, or drag across the time axis, to show those documents on the map; double-click to clear.")
         table = counts.pivot(index="period", columns="topic", values="documents")
         st.dataframe(table[topic_charts.topic_order(table.columns)], width="stretch")
     if classes:
         column = st.selectbox("Topics per class of", classes, help="A column of a few categories.",
                               key="map.topics_class")
         counts = topic_metadata.topics_by_class(frame["topic"], frame[column])
-        st.altair_chart(topic_charts.topics_by_class_chart(counts, str(column)), width="stretch")
-        st.caption("Each row sums to 100%: where the documents of that class went.")
+        st.altair_chart(topic_charts.topics_by_class_chart(counts, str(column)), width="stretch", on_select="rerun",
+                        selection_mode=topic_charts.CLASS_SELECTIONS, key=CLASS_CHART_KEY)
+        st.caption("Each row sums to 100%: where the documents of that class went. Click a cell (shift-click for "
+                   "more) to show its documents on the map.")
         table = counts.pivot(index="class", columns="topic", values="share").round(3)
         st.dataframe(table[topic_charts.topic_order(table.columns)], width="stretch")
+
+
+def linked_rows(frame: pd.DataFrame) -> np.ndarray | None:
+    """A bool per row of `frame`: the documents picked in the topic charts (their selections as the last run
+    left them), or None when nothing is picked there."""
+    from embdash.pipeline import topic_metadata
+
+    picked = np.zeros(len(frame), dtype=bool)
+    any_pick = False
+    time_column = st.session_state.get("map.topics_time")
+    selection = _selection_of(TIME_CHART_KEY)
+    if time_column in frame.columns and selection:
+        topics = [point["topic"] for point in selection.get("topic_pick") or [] if "topic" in point]
+        span = (selection.get("period_brush") or {}).get("period")
+        period_range = [pd.to_datetime(value, unit="ms") for value in span] if span else None
+        if topics or period_range:
+            picked |= topic_metadata.rows_over_time(frame["topic"], frame[time_column], topics, period_range)
+            any_pick = True
+    class_column = st.session_state.get("map.topics_class")
+    selection = _selection_of(CLASS_CHART_KEY)
+    if class_column in frame.columns and selection:
+        cells = [(point["topic"], point["class"]) for point in selection.get("cell_pick") or []
+                 if "topic" in point and "class" in point]
+        if cells:
+            picked |= topic_metadata.rows_by_class(frame["topic"], frame[class_column], cells)
+            any_pick = True
+    return picked if any_pick else None
+
+
+def _selection_of(key: str) -> dict:
+    state = st.session_state.get(key)
+    if state is None:
+        return {}
+    selection = state.get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
+    return dict(selection or {})
