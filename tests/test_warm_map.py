@@ -147,7 +147,7 @@ def test_class_counts_equal_counting_the_joined_class_documents(ngram_max):
     texts = [text for pair in zip(texts, odd * (len(texts) // len(odd) + 1)) for text in pair]
     labels = np.random.default_rng(ngram_max).integers(-1, 5, size=len(texts))
     classes = sorted(int(c) for c in np.unique(labels))
-    vectorizer, document_counts = topics._fitted_vectorizer(texts, TopicParams(ngram_max=ngram_max))
+    vectorizer, document_counts = topics.fitted_vectorizer(texts, TopicParams(ngram_max=ngram_max))
     joined = vectorizer.transform(topics._join_by_class(texts, labels, classes)).toarray()
     assert np.array_equal(topics.class_counts(texts, labels, classes, vectorizer, document_counts), joined)
     if ngram_max > 1:

@@ -133,3 +133,25 @@ def n_clusters(labels: np.ndarray) -> int:
     """How many clusters, not counting noise."""
     labels = np.asarray(labels)
     return int(len(np.unique(labels[labels != NOISE])))
+
+
+def centroids(vectors: np.ndarray, labels: np.ndarray, n_clusters: int | None = None) -> np.ndarray:
+    """(k, d) float32 unit vectors: row c is the mean of cluster c's vectors (noise left out), re-normalised,
+    for c in 0..k-1 (k: `n_clusters`, else the largest label + 1). An empty cluster gets a row of zeros.
+
+    The direction of a cluster in the embedding space, so its cosine with a unit vector says how close a
+    document is to the cluster as a whole (the hierarchy and the assignment of unclustered documents use it).
+    """
+    from scipy import sparse
+
+    vectors, labels = np.asarray(vectors, dtype=np.float32), np.asarray(labels, dtype=np.int64)
+    if len(vectors) != len(labels):
+        raise ValueError(f"{len(vectors)} vectors but {len(labels)} labels.")
+    k = int(labels.max()) + 1 if n_clusters is None and len(labels) else int(n_clusters or 0)
+    core = np.flatnonzero((labels != NOISE) & (labels < k))
+    membership = sparse.csr_matrix(
+        (np.ones(len(core), dtype=np.float32), (labels[core], core)), shape=(k, len(labels))
+    )
+    sums = np.asarray(membership @ vectors, dtype=np.float32).reshape(k, vectors.shape[1] if vectors.ndim == 2 else 0)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)

@@ -54,7 +54,7 @@ def topic_terms(texts: list[str], labels: np.ndarray, params: TopicParams = Topi
     cluster_ids = sorted(int(c) for c in np.unique(labels) if c != NOISE)
     if not cluster_ids:
         return {}
-    fitted = _fitted_vectorizer(texts, params)
+    fitted = fitted_vectorizer(texts, params)
     if fitted is None:
         return {c: [] for c in cluster_ids}
     vectorizer, document_counts = fitted
@@ -62,7 +62,7 @@ def topic_terms(texts: list[str], labels: np.ndarray, params: TopicParams = Topi
     scores = c_tf_idf(class_counts(texts, labels, classes, vectorizer, document_counts))
     vocabulary = vectorizer.get_feature_names_out()
     return {
-        c: _top_terms(scores[row], vocabulary, params.n_terms)
+        c: top_terms(scores[row], vocabulary, params.n_terms)
         for row, c in enumerate(classes)
         if c != NOISE
     }
@@ -70,13 +70,26 @@ def topic_terms(texts: list[str], labels: np.ndarray, params: TopicParams = Topi
 
 def c_tf_idf(counts) -> np.ndarray:
     """c-TF-IDF scores (classes × terms) from a term-count matrix (classes × terms), dense."""
-    counts = np.asarray(counts.toarray() if hasattr(counts, "toarray") else counts, dtype=np.float64)
+    return class_tf(counts) * class_idf(counts)
+
+
+def class_tf(counts) -> np.ndarray:
+    """Term frequencies per class (classes × terms): each row's counts over its total (0 for an empty row)."""
+    counts = _dense(counts)
     words_per_class = counts.sum(axis=1, keepdims=True)
-    tf = np.divide(counts, words_per_class, out=np.zeros_like(counts), where=words_per_class > 0)
+    return np.divide(counts, words_per_class, out=np.zeros_like(counts), where=words_per_class > 0)
+
+
+def class_idf(counts) -> np.ndarray:
+    """The (terms,) idf of c-TF-IDF over these classes: log(1 + average words per class / count of the term)."""
+    counts = _dense(counts)
     term_totals = counts.sum(axis=0)
     average_words = counts.sum() / max(len(counts), 1)
-    idf = np.log1p(np.divide(average_words, term_totals, out=np.zeros_like(term_totals), where=term_totals > 0))
-    return tf * idf
+    return np.log1p(np.divide(average_words, term_totals, out=np.zeros_like(term_totals), where=term_totals > 0))
+
+
+def _dense(counts) -> np.ndarray:
+    return np.asarray(counts.toarray() if hasattr(counts, "toarray") else counts, dtype=np.float64)
 
 
 def topic_label(terms: list[tuple[str, float]] | list[str], n_words: int = 3) -> str:
@@ -175,7 +188,7 @@ def _add_ngrams_across_joins(counts: np.ndarray, texts: list[str], class_rows: n
         tails[row] = (tail + words)[-(longest - 1):]
 
 
-def _fitted_vectorizer(texts: list[str], params: TopicParams):
+def fitted_vectorizer(texts: list[str], params: TopicParams):
     """(a CountVectorizer fitted on the individual documents, so min_df counts documents, and their
     (documents x terms) sparse counts), or None when they hold no usable words."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -223,7 +236,8 @@ def _join_by_class(texts: list[str], labels: np.ndarray, classes: list[int]) -> 
     return [" ".join(parts[c]) for c in classes]
 
 
-def _top_terms(scores: np.ndarray, vocabulary: np.ndarray, n_terms: int) -> list[tuple[str, float]]:
+def top_terms(scores: np.ndarray, vocabulary: np.ndarray, n_terms: int) -> list[tuple[str, float]]:
+    """The n_terms best (term, score) pairs of one class's scores (positive only), repeats dropped."""
     candidates = np.flatnonzero(scores > 0)
     # Only the best few hundred can make the list, even after dropping repeats: skip sorting the rest.
     shortlist = n_terms * 20 + 50
