@@ -379,7 +379,7 @@ class Store:
             return _read_array(path)
         except Exception as exc:
             self._set_aside(path, kind, exc, note=(
-                f"A damaged {kind} file was set aside ({path.name}); it will be recomputed."))
+                f"A damaged {kind} file was set aside ({path.name}); {then}."))
             return None
 
     def load_array_params(self, kind: str, key: str) -> dict | None:
@@ -411,8 +411,9 @@ class Store:
         write_bytes_atomically(path, json.dumps(document, sort_keys=True).encode("utf-8"))
         return path
 
-    def load_json(self, kind: str, key: str, decode=lambda value: value):
-        """decode(the stored value), or None when absent or damaged (a damaged file is set aside and noted).
+    def load_json(self, kind: str, key: str, decode=lambda value: value, then: str = "it will be recomputed"):
+        """decode(the stored value), or None when absent or damaged (a damaged file is set aside and noted,
+        with `then` saying what happens next).
 
         `decode` rebuilds the caller's types; if it raises, the file is treated as damaged too.
         """
@@ -426,7 +427,7 @@ class Store:
             return decode(document["value"])
         except Exception as exc:
             self._set_aside(path, kind, exc, note=(
-                f"A damaged {kind} file was set aside ({path.name}); it will be recomputed."))
+                f"A damaged {kind} file was set aside ({path.name}); {then}."))
             return None
 
 

@@ -136,31 +136,42 @@ def cluster_table(
     topic_terms: topics.TopicTerms,
     n_examples: int = 3,
     points: np.ndarray | None = None,
+    names: dict[int, str] | None = None,
+    assigned: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """One row per cluster (largest first) and a last row for the unclustered, if any.
 
     Columns: cluster, topic, size, share, top terms (joined by " · "), examples (list of texts:
-    those nearest the cluster's centroid in `points` when given, else the first ones).
+    those nearest the cluster's centroid in `points` when given, else the first ones). `names` overrides
+    the topic names (a view's, renames included); with `assigned` (a bool per document), an "assigned"
+    column counts the documents given the cluster by assignment, and examples come from its core documents.
     """
     texts, labels = list(texts), np.asarray(labels)  # positions, whatever the texts' index
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels.")
     present = [int(c) for c in np.unique(labels)]
     ordered = sorted(c for c in present if c != clustering.NOISE) + [c for c in present if c == clustering.NOISE]
-    rows, names = [], topics.topic_names(present, topic_terms)
+    rows, names = [], names or topics.topic_names(present, topic_terms)
+    core = np.ones(len(labels), dtype=bool) if assigned is None else ~np.asarray(assigned, dtype=bool)
     for c in ordered:
         members = np.flatnonzero(labels == c)
         terms = topic_terms.get(c, [])
+        examples = _example_rows(members[core[members]], points, n_examples, noise=c == clustering.NOISE)
         rows.append({
             "cluster": c,
-            "topic": names[c],
+            "topic": names.get(c, topics.topic_name(c, terms)),
             "size": len(members),
             "share": len(members) / len(labels),
-            "top terms": topics.LABEL_SEPARATOR.join(term for term, _ in terms),
-            "examples": [texts[i] for i in _example_rows(members, points, n_examples, noise=c == clustering.NOISE)],
+            **({} if assigned is None else {"assigned": int((~core[members]).sum())}),
+            "top terms": topics.LABEL_SEPARATOR.join(term for term, _ in terms[:TABLE_TERMS]),
+            "examples": [texts[i] for i in examples],
         })
-    columns = ["cluster", "topic", "size", "share", "top terms", "examples"]
+    columns = ["cluster", "topic", "size", "share", *([] if assigned is None else ["assigned"]), "top terms", "examples"]
     return pd.DataFrame(rows, columns=columns)
+
+
+#: Terms listed per topic in tables (a view keeps up to 30 candidates per topic).
+TABLE_TERMS = 10
 
 
 def _example_rows(members: np.ndarray, points: np.ndarray | None, n_examples: int, noise: bool) -> np.ndarray:

@@ -187,6 +187,26 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
     return result
 
 
+def topic_tree(corpus: Corpus, vectors_key: str, vectors: np.ndarray, result: maps.MapResult, params: MapParams):
+    """The map's topic tree (cached with the map: changing the number of topics never rebuilds it)."""
+    return stages.map_tree(
+        vectors, corpus.texts, result.labels, params, vectors_key=vectors_key, corpus_key=corpus.key,
+        cache=stage_cache(), note=lambda message: st.warning(plain(message)),
+    )
+
+
+def stability(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: MapParams):
+    """The clustering's stability across three UMAP seeds (each seed's map cached like any other)."""
+    from embdash.pipeline.stability import map_stability
+
+    with st.status("Redoing the map with two more seeds…", expanded=False) as status:
+        result = map_stability(vectors, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
+                               on_stage=lambda name: status.update(label=STAGE_LABELS.get(name, name) + "…"),
+                               note=lambda message: st.warning(plain(message)))
+        status.update(label="Stability measured", state="complete")
+    return result
+
+
 def topic_quality(corpus: Corpus, vectors_key: str, result: maps.MapResult, params: MapParams):
     """The map's topic coherence and diversity, through the library's stage cache."""
     return stages.map_topic_quality(

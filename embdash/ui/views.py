@@ -113,9 +113,14 @@ def more_like_this(
     st.dataframe(search.hits_table(frame.loc[:, [text_column, "topic"]], text_column, rows, scores), hide_index=True, width="stretch")
 
 
-def cluster_overview(texts: list[str], result: maps.MapResult) -> None:
-    st.subheader("Clusters")
-    table = maps.cluster_table(texts, result.labels, result.topics, points=result.cluster_points)
+def cluster_overview(texts: list[str], result: maps.MapResult, view=None) -> None:
+    """A table of the topics shown (the view's, when given: cut, assigned and edited), with examples."""
+    st.subheader("Topics")
+    if view is None:
+        table = maps.cluster_table(texts, result.labels, result.topics, points=result.cluster_points)
+    else:
+        table = maps.cluster_table(texts, view.labels, view.terms, points=result.cluster_points, names=view.names,
+                                   assigned=view.assigned)
     st.dataframe(
         table,
         hide_index=True,
