@@ -108,7 +108,8 @@ def test_map_frame_keeps_every_row_in_order(built, corpus):
     assert mapped.index.equals(frame.index)
     assert mapped["text"].tolist() == texts
     assert mapped["topic (data)"].tolist() == planted.tolist()  # the corpus's own column survives
-    assert list(mapped.columns[-4:]) == ["x", "y", "cluster", "topic"]
+    assert list(mapped.columns[-6:]) == ["x", "y", "cluster", "topic", "assigned", "topic_path"]
+    assert not mapped["assigned"].any() and set(mapped["topic_path"]) == {""}  # no view: the clusters as found
     assert np.array_equal(mapped[["x", "y"]].to_numpy(), result.coords)
     assert mapped["cluster"].tolist() == result.labels.tolist()
     assert frame.columns.tolist() == ["text", "topic", "n"]  # input untouched
@@ -128,6 +129,23 @@ def test_map_frame_names_noise_unclustered():
         maps.map_frame(pd.DataFrame({"body": ["a", "b", "c"]}), "text", result)
     with pytest.raises(ValueError, match="rows"):
         maps.map_frame(pd.DataFrame({"body": ["a", "b"]}), "body", result)
+
+
+def test_map_frame_with_a_view_shows_its_topics_assignment_and_paths(built, corpus):
+    from embdash.pipeline import hierarchy
+    from embdash.pipeline.topic_view import ViewOptions, topic_view
+
+    texts, _, vectors = corpus
+    result, _ = built
+    tree = hierarchy.build_tree(vectors, result.labels, texts)
+    view = topic_view(result.labels, tree, vectors, ViewOptions(n_topics=2, assign_unclustered=True))
+    frame = pd.DataFrame({"text": texts, "assigned": 1, "topic_path": "x"})
+    mapped = maps.map_frame(frame, "text", result, view)
+    assert mapped["cluster"].tolist() == view.labels.tolist() and mapped["cluster"].nunique() <= 3
+    assert mapped["topic"].tolist() == [view.names[c] for c in view.labels]
+    assert mapped["assigned"].dtype == bool and mapped["assigned"].tolist() == view.assigned.tolist()
+    assert mapped["topic_path"].tolist() == view.paths.tolist()
+    assert mapped["assigned (data)"].eq(1).all() and mapped["topic_path (data)"].eq("x").all()
 
 
 def test_cluster_table(built, corpus):

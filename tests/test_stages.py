@@ -82,7 +82,7 @@ def test_stage_keys_name_exactly_what_each_stage_depends_on():
     assert other_texts.topics != base.topics and other_texts.labels == base.labels
     other_vectors = stages.stage_keys("w", "c", PARAMS)
     assert len({other_vectors.layout, base.layout}) == 2 and other_vectors.space != base.space
-    assert len(set(dataclasses.astuple(base))) == 5  # no two stages share a key
+    assert len(set(dataclasses.astuple(base))) == 6  # no two stages share a key
 
 
 def test_a_damaged_stage_file_is_set_aside_reported_and_recomputed(corpus, stage_calls, tmp_path):
@@ -161,3 +161,35 @@ def test_topic_quality_is_kept_beside_the_topics_and_follows_them(corpus, tmp_pa
     assert again == first and len(computed) == 1
     quality(stages.StageCache(Store(tmp_path)), dataclasses.replace(PARAMS, topics=TopicParams(n_terms=3)))
     assert len(computed) == 2  # other topic settings, other topics: measured again
+
+
+def test_the_topic_tree_is_cached_and_views_of_it_run_no_stage(corpus, stage_calls, tmp_path, monkeypatch):
+    from embdash.pipeline import hierarchy
+    from embdash.pipeline.topic_view import TopicEdits, ViewOptions, topic_view
+
+    built_trees = []
+    real_build = hierarchy.build_tree
+    monkeypatch.setattr(hierarchy, "build_tree", lambda *a, **k: built_trees.append(1) or real_build(*a, **k))
+    texts, vectors, _ = corpus
+    store = Store(tmp_path)
+
+    def tree_of(cache, params=PARAMS):
+        result = build(corpus, cache, params)
+        return result, stages.map_tree(vectors, texts, result.labels, params, vectors_key="vectors-a",
+                                       corpus_key="corpus-a", cache=cache)
+
+    result, tree = tree_of(stages.StageCache(store))
+    assert len(built_trees) == 1 and tree.n_leaves == result.metrics.n_clusters
+    stage_calls.update(dict.fromkeys(stage_calls, 0))
+    _, again = tree_of(stages.StageCache(store))  # a new process, the same disk
+    assert len(built_trees) == 1
+    assert np.array_equal(again.merges, tree.merges) and np.array_equal(again.heights, tree.heights)
+    assert again.terms == tree.terms
+
+    for options, edits in [(ViewOptions(n_topics=2), TopicEdits()), (ViewOptions(assign_unclustered=True), TopicEdits()),
+                           (ViewOptions(n_topics=3), TopicEdits(renames=(("1", "x"),), merges=((0, 1),)))]:
+        topic_view(result.labels, again, vectors, options, edits, cluster_points=result.cluster_points)
+    assert stage_calls == {"project": 0, "cluster": 0, "topic_terms": 0, "measure": 0} and len(built_trees) == 1
+
+    tree_of(stages.StageCache(store), dataclasses.replace(PARAMS, topics=TopicParams(ngram_max=1)))
+    assert len(built_trees) == 2 and stage_calls["project"] == 0 and stage_calls["cluster"] == 0

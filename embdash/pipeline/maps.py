@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,11 @@ from embdash.pipeline import cluster as clustering
 from embdash.pipeline import reduce, topics
 from embdash.pipeline.params import ClusterParams, MapParams, UmapParams
 
+if TYPE_CHECKING:
+    from embdash.pipeline.topic_view import TopicView
+
 STAGES = ("Projecting (2-D map and clustering space)", "Clustering", "Labelling topics", "Measuring quality")
-MAP_COLUMNS = ("x", "y", "cluster", "topic")
+MAP_COLUMNS = ("x", "y", "cluster", "topic", "assigned", "topic_path")
 
 
 @dataclass(frozen=True)
@@ -101,22 +104,33 @@ def build_map(
     return MapResult(coords=coords, cluster_points=points, labels=labels, topics=terms, metrics=metrics)
 
 
-def map_frame(corpus_frame: pd.DataFrame, text_column: str, result: MapResult) -> pd.DataFrame:
-    """The corpus rows, in order, plus x, y, cluster (-1 = unclustered) and topic (its name).
+def map_frame(corpus_frame: pd.DataFrame, text_column: str, result: MapResult, view: TopicView | None = None) -> pd.DataFrame:
+    """The corpus rows, in order, plus x, y, cluster (-1 = unclustered), topic (its name), assigned (an
+    unclustered document given a topic) and topic_path (its place in the topic tree, "10 > 8 > 3").
 
+    With a `view` (topic_view.topic_view), cluster, topic, assigned and topic_path are the view's; without
+    one, the clusters as found, nothing assigned and no paths.
     Input columns that share a name with a map column are kept, renamed "<name> (data)".
     """
     if text_column not in corpus_frame.columns:
         raise ValueError(f"No column {text_column!r} in the corpus frame.")
     if len(corpus_frame) != len(result.labels):
         raise ValueError(f"The corpus has {len(corpus_frame)} rows but the map has {len(result.labels)} points.")
+    if view is not None and len(view.labels) != len(result.labels):
+        raise ValueError(f"The view has {len(view.labels)} documents but the map has {len(result.labels)} points.")
     frame = corpus_frame.rename(columns={c: data_column_name(c) for c in MAP_COLUMNS if c in corpus_frame.columns})
-    names = topic_names(result.labels, result.topics)
+    if view is None:
+        labels, names = np.asarray(result.labels, dtype=np.int64), topic_names(result.labels, result.topics)
+        assigned, paths = np.zeros(len(labels), dtype=bool), np.full(len(labels), "", dtype=object)
+    else:
+        labels, names, assigned, paths = view.labels, view.names, view.assigned, view.paths
     return frame.assign(
         x=result.coords[:, 0],
         y=result.coords[:, 1],
-        cluster=np.asarray(result.labels, dtype=np.int64),
-        topic=[names[int(label)] for label in result.labels],
+        cluster=labels,
+        topic=[names[int(label)] for label in labels],
+        assigned=np.asarray(assigned, dtype=bool),
+        topic_path=np.asarray(paths, dtype=object),
     )
 
 

@@ -4,6 +4,11 @@
     labels        HDBSCAN on the clustering space                the space + cluster parameters
     topics        c-TF-IDF terms per cluster                     the texts + the labels + topic parameters
     metrics       trustworthiness, silhouette, noise share       the layout + the labels
+    hierarchy     the clusters' topic tree and its node terms    the texts + the labels + topic parameters
+
+The topic view (cut to n topics, hand edits, assignment of unclustered documents) is computed from the
+labels and the tree on the fly: it takes milliseconds (assignment about 0.05 s for 20,000 documents), so
+it has no cache and changing it runs no stage.
 
 A stage's key names everything its result depends on, so moving a topic slider never re-runs UMAP and a
 map made by `embdash map` is a cache hit on the Map page. Results live in the Store's artefacts
@@ -23,7 +28,7 @@ import numpy as np
 from embdash.dataio.store import Store
 from embdash.hashing import params_key
 from embdash.pipeline import cluster as clustering
-from embdash.pipeline import maps, topic_quality, topics
+from embdash.pipeline import hierarchy, maps, topic_quality, topics
 from embdash.pipeline.params import MapParams
 
 Note = Callable[[str], None]
@@ -42,6 +47,7 @@ class StageKeys:
     labels: str
     topics: str
     metrics: str
+    hierarchy: str
 
 
 def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKeys:
@@ -56,6 +62,8 @@ def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKey
         labels=labels,
         topics=params_key("topics", corpus_key, labels, asdict(params.topics)),
         metrics=params_key("metrics", layout, labels),
+        # The tree also depends on the vectors (its centroids): the labels' key names them, via the space.
+        hierarchy=params_key("hierarchy", corpus_key, labels, asdict(params.topics), hierarchy.RECIPE),
     )
 
 
@@ -248,6 +256,17 @@ def map_labels(vectors: np.ndarray, params: MapParams, *, vectors_key: str, corp
     keys = stage_keys(vectors_key, corpus_key, params)
     _, points = _projections(vectors, params, keys, vectors_key, cache, announce, note)
     return _labels(points, params, keys, cache, announce, note)
+
+
+def map_tree(vectors: np.ndarray, texts: Sequence[str], labels: np.ndarray, params: MapParams, *, vectors_key: str,
+             corpus_key: str, cache: StageCache, note: Note = _quiet) -> hierarchy.TopicTree:
+    """The topic tree of a map's clusters (`labels`, from map_result), from the cache or built and stored."""
+    keys = stage_keys(vectors_key, corpus_key, params)
+    return cache.value(
+        "hierarchy", keys.hierarchy, lambda: hierarchy.build_tree(vectors, labels, list(texts), params.topics),
+        {"corpus": corpus_key, "labels": keys.labels, "recipe": hierarchy.RECIPE, **asdict(params.topics)},
+        hierarchy.tree_to_json, hierarchy.tree_from_json, note,
+    )
 
 
 def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, vectors_key: str, corpus_key: str,
