@@ -1,13 +1,14 @@
-"""Map: the corpus in two dimensions, coloured by cluster, each cluster named by its top terms."""
+"""Map: the corpus in two dimensions, coloured by topic; topics merged along their tree, edited by hand, and
+set against the corpus's own columns."""
 
 from dataclasses import asdict
 
 import numpy as np
 import streamlit as st
 
-from embdash.pipeline import maps
+from embdash.pipeline import maps, stages
 from embdash.render import charts, webgl
-from embdash.ui import cache, links, state, views, widgets
+from embdash.ui import cache, links, state, topic_controls, views, widgets
 
 st.title("Map of the corpus")
 
@@ -17,22 +18,32 @@ with widgets.shown_errors():
     params = widgets.map_params_controls()
     vectors_key, vectors = cache.vectors(corpus, model_id)
     result = cache.map_result(corpus, vectors_key, vectors, params)
+    tree = cache.topic_tree(corpus, vectors_key, vectors, result, params)
 
-frame = maps.map_frame(corpus.frame, corpus.text_column, result)
-# The corpus's own columns, as map_frame named them (a clash with x, y, cluster or topic is renamed).
+map_key = stages.map_key(vectors_key, corpus.key, params)
+views.map_metrics(result.metrics, cache.topic_quality(corpus, vectors_key, result, params))
+topic_controls.stability_check(corpus, vectors_key, vectors, params, map_key)
+
+# How many topics, and the unclustered documents: cut the cached tree, no re-clustering.
+options = topic_controls.view_options(result.metrics.n_clusters)
+edits = topic_controls.current_edits(map_key)
+view = topic_controls.shown_view(result, tree, vectors, options, edits)
+topic_controls.view_summary(view, result.metrics.n_clusters)
+
+frame = maps.map_frame(corpus.frame, corpus.text_column, result, view=view)
+# The corpus's own columns, as map_frame named them (a clash with a map column is renamed).
 text_column = maps.data_column_name(corpus.text_column)
 columns = [c for c in frame.columns if c not in {text_column, *maps.MAP_COLUMNS}]
-views.map_metrics(result.metrics, cache.topic_quality(corpus, vectors_key, result, params))
 
 color_by = st.selectbox(
     "Colour by",
     ["topic", *columns],
-    help="Colour the points by their cluster's topic, or by any other column of the corpus.",
+    help="Colour the points by their topic, or by any other column of the corpus.",
     **links.bound("map.color_by"),
 )
 shown = views.filtered(frame, columns)
-# Documents picked in the topic charts below (or the topic tree), shown where they lie on the map.
-linked = views.linked_rows(frame)
+# Documents picked in the topic tree or the topic charts below, shown where they lie on the map.
+linked = views.linked_rows(frame, topic_controls.tree_rows(tree, topic_controls.leaf_of_documents(result, vectors, options)))
 linked_shown = None if linked is None else linked[frame.index.get_indexer(shown.index)]
 if webgl.use_webgl(len(shown)):
     # Past a few tens of thousands of points Vega-Lite stutters: draw with WebGL instead.
@@ -47,10 +58,10 @@ if webgl.use_webgl(len(shown)):
     )
     st.caption(f"{len(big.rows):,} points drawn with WebGL. Drag to select with the lasso (box and zoom in the toolbar); "
                "scroll to zoom; double-click to reset.")
-    picked = webgl.selected_rows(event)
+    on_map = webgl.selected_rows(event)
 else:
-    chart, n_shown = charts.map_chart(shown, color_by=color_by, tooltip_columns=columns, text_column=text_column,
-                                      highlight=linked_shown)
+    chart, n_shown = charts.map_chart(shown, color_by=color_by, tooltip_columns=["assigned", *columns],
+                                      text_column=text_column, highlight=linked_shown)
     if n_shown < len(shown):
         st.caption(f"Showing an even sample of {n_shown:,} of {len(shown):,} documents.")
     # Listen to the selections only: otherwise every zoom or pan would rerun the page.
@@ -58,13 +69,15 @@ else:
         chart, on_select="rerun", selection_mode=charts.SELECTION_PARAMS, key="map.chart", width="stretch"
     )
     st.caption("Drag to select a box of documents; click a point to pick one; scroll to zoom; shift-drag to pan; double-click to reset.")
-    picked = views.selected_rows(shown, event)
-on_map = picked
-if len(picked) == 0 and linked_shown is not None:
-    picked = np.flatnonzero(linked_shown)
+    on_map = views.selected_rows(shown, event)
+# What the map selected, else what the tree or the topic charts picked.
+picked = on_map if len(on_map) or linked_shown is None else np.flatnonzero(linked_shown)
 
 views.selected_documents(shown, picked, text_column)
 views.more_like_this(shown, frame, vectors, picked, text_column)
-views.cluster_overview(corpus.texts, result)
+topic_controls.edits_panel(view, edits, map_key)
+views.cluster_overview(corpus.texts, result, view, n_terms=params.topics.n_terms)
+topic_controls.topic_tree(tree, view, options)
 views.topics_against_columns(shown, columns, within=on_map)
-views.map_download(frame, corpus, model_id, chart=chart, vectors=vectors, provenance=asdict(params))
+views.map_download(frame, corpus, model_id, chart=chart, vectors=vectors,
+                   provenance={**asdict(params), "view": asdict(options), "topic_edits": asdict(edits)})

@@ -379,7 +379,7 @@ class Store:
             return _read_array(path)
         except Exception as exc:
             self._set_aside(path, kind, exc, note=(
-                f"A damaged {kind} file was set aside ({path.name}); {then}."))
+                f"A damaged {kind} file was set aside ({path.name}); it will be recomputed."))
             return None
 
     def load_array_params(self, kind: str, key: str) -> dict | None:

@@ -152,6 +152,7 @@ def cluster_table(
     points: np.ndarray | None = None,
     names: dict[int, str] | None = None,
     assigned: np.ndarray | None = None,
+    n_terms: int | None = None,
 ) -> pd.DataFrame:
     """One row per cluster (largest first) and a last row for the unclustered, if any.
 
@@ -159,6 +160,7 @@ def cluster_table(
     those nearest the cluster's centroid in `points` when given, else the first ones). `names` overrides
     the topic names (a view's, renames included); with `assigned` (a bool per document), an "assigned"
     column counts the documents given the cluster by assignment, and examples come from its core documents.
+    `n_terms` caps the top terms listed (a view keeps up to 30 candidates per topic).
     """
     texts, labels = list(texts), np.asarray(labels)  # positions, whatever the texts' index
     if len(texts) != len(labels):
@@ -177,15 +179,12 @@ def cluster_table(
             "size": len(members),
             "share": len(members) / len(labels),
             **({} if assigned is None else {"assigned": int((~core[members]).sum())}),
-            "top terms": topics.LABEL_SEPARATOR.join(term for term, _ in terms[:TABLE_TERMS]),
+            "top terms": topics.LABEL_SEPARATOR.join(term for term, _ in terms[:n_terms]),
             "examples": [texts[i] for i in examples],
         })
     columns = ["cluster", "topic", "size", "share", *([] if assigned is None else ["assigned"]), "top terms", "examples"]
     return pd.DataFrame(rows, columns=columns)
 
-
-#: Terms listed per topic in tables (a view keeps up to 30 candidates per topic).
-TABLE_TERMS = 10
 
 
 def _example_rows(members: np.ndarray, points: np.ndarray | None, n_examples: int, noise: bool) -> np.ndarray:

@@ -92,6 +92,7 @@ def current_edits(map_key: str) -> TopicEdits:
 def edits_panel(view: TopicView, edits: TopicEdits, map_key: str) -> None:
     """Rename, merge and split topics by hand; the edits as text, which the link carries."""
     shown = [t for t in view.names if t >= 0]
+    # Each action runs as a callback, before the page is drawn again, so the edits box can take its result.
     with st.expander("Edit topics (rename, merge, split)", expanded=not edits.is_empty()):
         if not shown:
             st.caption("No topics to edit: nothing was clustered.")
@@ -99,31 +100,42 @@ def edits_panel(view: TopicView, edits: TopicEdits, map_key: str) -> None:
             name_of = lambda topic: view.names[topic]  # noqa: E731
             left, right = st.columns(2)
             with left.form("map.rename_form", clear_on_submit=True, border=False):
-                topic = st.selectbox("Rename topic", shown, format_func=name_of, key="map.rename_topic")
-                new_name = st.text_input("New name", max_chars=topic_edits.MAX_NAME_CHARS, key="map.rename_name",
-                                         help="Leave blank to go back to the name its terms give.")
-                if st.form_submit_button("Rename"):
-                    _apply(map_key, topic_edits.renamed(edits, view.keys[topic], new_name))
-                    st.rerun()
+                st.selectbox("Rename topic", shown, format_func=name_of, key="map.rename_topic")
+                st.text_input("New name", max_chars=topic_edits.MAX_NAME_CHARS, key="map.rename_name",
+                              help="Leave blank to go back to the name its terms give.")
+                st.form_submit_button("Rename", on_click=_rename, args=(view, edits, map_key))
             with right:
                 chosen = st.multiselect("Merge topics", shown, format_func=name_of, key="map.merge_topics")
-                if st.button("Merge", disabled=len(chosen) < 2, key="map.merge"):
-                    nodes = [node for topic in chosen for node in view.nodes[topic]]
-                    _apply(map_key, topic_edits.merged(edits, nodes))
-                    st.rerun()
-                to_split = st.selectbox("Split topic", shown, format_func=name_of, key="map.split_topic",
-                                        help="A merged topic comes apart; a topic of the tree shows its two "
-                                        "branches; a single cluster is cut in two (k-means).")
-                if st.button("Split", key="map.split"):
-                    _apply(map_key, topic_edits.split(edits, view.nodes[to_split]))
-                    st.rerun()
+                st.button("Merge", disabled=len(chosen) < 2, key="map.merge", on_click=_merge,
+                          args=(view, edits, map_key))
+                st.selectbox("Split topic", shown, format_func=name_of, key="map.split_topic",
+                             help="A merged topic comes apart; a topic of the tree shows its two branches; a "
+                             "single cluster is cut in two (k-means).")
+                st.button("Split", key="map.split", on_click=_split, args=(view, edits, map_key))
         st.text_input("Edits (as the link carries them)", key=EDITS_KEY, bind=links.BIND,
                       help="Your renames, merges and splits, kept with this map in the data folder and in the "
                       "page's link. Clear the box to undo them all.",
                       on_change=_save_typed, args=(map_key,))
-        if not edits.is_empty() and st.button("Undo all edits", key="map.undo_edits"):
-            _apply(map_key, TopicEdits())
-            st.rerun()
+        if not edits.is_empty():
+            st.button("Undo all edits", key="map.undo_edits", on_click=_apply, args=(map_key, TopicEdits()))
+
+
+def _rename(view: TopicView, edits: TopicEdits, map_key: str) -> None:
+    topic = st.session_state.get("map.rename_topic")
+    if topic in view.keys:
+        _apply(map_key, topic_edits.renamed(edits, view.keys[topic], st.session_state.get("map.rename_name", "")))
+
+
+def _merge(view: TopicView, edits: TopicEdits, map_key: str) -> None:
+    chosen = [topic for topic in st.session_state.get("map.merge_topics", []) if topic in view.nodes]
+    _apply(map_key, topic_edits.merged(edits, [node for topic in chosen for node in view.nodes[topic]]))
+    st.session_state["map.merge_topics"] = []
+
+
+def _split(view: TopicView, edits: TopicEdits, map_key: str) -> None:
+    topic = st.session_state.get("map.split_topic")
+    if topic in view.nodes:
+        _apply(map_key, topic_edits.split(edits, view.nodes[topic]))
 
 
 def _apply(map_key: str, edits: TopicEdits) -> None:
@@ -217,6 +229,12 @@ def shown_view(result, tree: TopicTree, vectors: np.ndarray, options: ViewOption
     """The topics as the controls and edits ask; edits that do not fit this map are reported and left out."""
     from embdash.pipeline.topic_view import topic_view
 
+    k = tree.n_leaves
+    known = 2 * k - 1 + 2 * sum(1 for node in edits.splits if 0 <= node < k)  # tree nodes, then split halves
+    named = {node for group in edits.merges for node in group} | set(edits.splits)
+    if unknown := sorted(node for node in named if not 0 <= node < known):
+        st.warning(plain(f"The topic edits do not fit this map: it has no topic node {', '.join(map(str, unknown[:5]))} "
+                         "(they were made on another map, or the link was cut). Those edits are left out."))
     try:
         return topic_view(result.labels, tree, vectors, options, edits, cluster_points=result.cluster_points)
     except ValueError as error:
@@ -240,3 +258,11 @@ def stability_check(corpus, vectors_key: str, vectors: np.ndarray, params, map_k
         st.metric("Stability (ARI)", f"{found.mean_ari:.2f}", help=STABILITY_HELP)
         st.caption(f"Seeds {', '.join(map(str, found.seeds))}: {', '.join(map(str, found.n_clusters))} clusters; "
                    f"least agreeing pair {found.min_ari:.2f}.")
+
+
+def leaf_of_documents(result, vectors: np.ndarray, options: ViewOptions) -> np.ndarray:
+    """Each document's cluster (tree leaf), by the view's rule: HDBSCAN's, or for an unclustered document
+    the assigned one when assignment is on (-1 where none)."""
+    if not options.assign_unclustered:
+        return np.asarray(result.labels)
+    return assign.assign_unclustered(vectors, result.labels, options.assign_threshold)[0]

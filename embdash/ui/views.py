@@ -113,14 +113,14 @@ def more_like_this(
     st.dataframe(search.hits_table(frame.loc[:, [text_column, "topic"]], text_column, rows, scores), hide_index=True, width="stretch")
 
 
-def cluster_overview(texts: list[str], result: maps.MapResult, view=None) -> None:
+def cluster_overview(texts: list[str], result: maps.MapResult, view=None, n_terms: int | None = None) -> None:
     """A table of the topics shown (the view's, when given: cut, assigned and edited), with examples."""
     st.subheader("Topics")
     if view is None:
         table = maps.cluster_table(texts, result.labels, result.topics, points=result.cluster_points)
     else:
         table = maps.cluster_table(texts, view.labels, view.terms, points=result.cluster_points, names=view.names,
-                                   assigned=view.assigned)
+                                   assigned=view.assigned, n_terms=n_terms)
     st.dataframe(
         table,
         hide_index=True,
@@ -280,13 +280,13 @@ def topics_against_columns(frame: pd.DataFrame, columns: list[str], within: np.n
         st.dataframe(table[topic_charts.topic_order(table.columns)], width="stretch")
 
 
-def linked_rows(frame: pd.DataFrame) -> np.ndarray | None:
+def linked_rows(frame: pd.DataFrame, also: np.ndarray | None = None) -> np.ndarray | None:
     """A bool per row of `frame`: the documents picked in the topic charts (their selections as the last run
-    left them), or None when nothing is picked there."""
+    left them) or in `also` (another chart's picks), or None when nothing is picked."""
     from embdash.pipeline import topic_metadata
 
-    picked = np.zeros(len(frame), dtype=bool)
-    any_pick = False
+    picked = np.zeros(len(frame), dtype=bool) if also is None else np.array(also, dtype=bool)
+    any_pick = also is not None
     time_column = st.session_state.get("map.topics_time")
     selection = _selection_of(TIME_CHART_KEY)
     if time_column in frame.columns and selection:
