@@ -104,3 +104,16 @@ def test_the_topic_charts_name_their_selections_for_the_page_to_read():
     assert set(TIME_SELECTIONS) <= names
     heat = topics_by_class_chart(topics_by_class(pd.Series(["a", "b"]), pd.Series(["x", "y"])), "section").to_dict()
     assert set(CLASS_SELECTIONS) <= {p["name"] for p in heat["params"]}
+
+
+def test_each_topic_has_the_map_colour_in_the_time_chart():
+    from embdash.render import charts
+
+    frame = pd.DataFrame({"x": [0.0, 1, 2, 3], "y": [0.0, 1, 2, 3], "cluster": [1, 0, -1, 1],
+                          "topic": ["Renamed by hand", "0: tax · bank", "unclustered", "Renamed by hand"]})
+    domain = charts.topic_domain(frame)
+    assert domain == ["0: tax · bank", "Renamed by hand", "unclustered"]
+    map_scale = charts.chart_to_dict(charts.map_chart(frame)[0])["encoding"]["color"]["scale"]
+    counts, period = topics_over_time(frame["topic"], pd.Series(["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01"]))
+    time_scale = topics_over_time_chart(counts, period, domain).to_dict()["encoding"]["color"]["scale"]
+    assert dict(zip(time_scale["domain"], time_scale["range"])) == dict(zip(map_scale["domain"], map_scale["range"]))

@@ -240,6 +240,13 @@ def _legend(n_entries: int) -> alt.Legend:
     return alt.Legend(labelLimit=240, symbolLimit=0, orient="bottom", direction="vertical", columns=LEGEND_COLUMNS)
 
 
+def topic_domain(frame: pd.DataFrame) -> list[str]:
+    """The map's topics in the map's legend order: by cluster number, unclustered last."""
+    pairs = frame[["cluster", "topic"]].drop_duplicates("topic")
+    ordered = sorted(zip(pairs["cluster"], pairs["topic"].astype(str)), key=lambda pair: (pair[0] == NOISE, pair[0]))
+    return [topic for _, topic in ordered]
+
+
 def topic_scale(domain: list[str]) -> alt.Scale:
     """The map's colours for its topics (in the map's order), for other charts of the same topics."""
     return _nominal_scale(domain)

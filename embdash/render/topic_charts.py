@@ -21,9 +21,13 @@ TIME_SELECTIONS = ("topic_pick", "period_brush")
 CLASS_SELECTIONS = ("cell_pick",)
 
 
-def topics_over_time_chart(counts: pd.DataFrame, period: str) -> alt.Chart:
+def topics_over_time_chart(counts: pd.DataFrame, period: str, domain: list[str] | None = None) -> alt.Chart:
     """Each topic's share of the period's documents, as stacked areas. Click a topic (or its legend entry) to pick
-    it, drag across the time axis to pick periods: the selection's "topic" and "period" say what was picked."""
+    it, drag across the time axis to pick periods: the selection's "topic" and "period" say what was picked.
+    `domain`: the topics in the map's order, so each has the map's colour (default: by their number)."""
+    from embdash.render.charts import topic_scale
+
+    domain = _present(domain, counts["topic"])
     pick = alt.selection_point(name="topic_pick", fields=["topic"], bind="legend", on="click", clear="dblclick")
     brush = alt.selection_interval(name="period_brush", encodings=["x"], clear="dblclick")
     return (
@@ -32,7 +36,7 @@ def topics_over_time_chart(counts: pd.DataFrame, period: str) -> alt.Chart:
         .encode(
             x=alt.X("period:T", title=period.capitalize()),
             y=alt.Y("share:Q", stack="normalize", title="Share of the period's documents", axis=alt.Axis(format="%")),
-            color=alt.Color("topic:N", title="topic", sort=topic_order(counts["topic"]),
+            color=alt.Color("topic:N", title="topic", sort=domain, scale=topic_scale(domain),
                             legend=alt.Legend(symbolLimit=0, labelLimit=260)),
             opacity=alt.condition(pick, alt.value(0.9), alt.value(0.15)),
             tooltip=[alt.Tooltip("period:T", title=period), "topic:N", "documents:Q",
@@ -43,7 +47,7 @@ def topics_over_time_chart(counts: pd.DataFrame, period: str) -> alt.Chart:
     )
 
 
-def topics_by_class_chart(counts: pd.DataFrame, class_name: str) -> alt.Chart:
+def topics_by_class_chart(counts: pd.DataFrame, class_name: str, domain: list[str] | None = None) -> alt.Chart:
     """A heatmap: one row per class, one column per topic, coloured by the class's share in the topic. Click
     cells to pick them (shift-click for more)."""
     pick = alt.selection_point(name="cell_pick", fields=["topic", "class"], on="click", clear="dblclick")
@@ -51,7 +55,7 @@ def topics_by_class_chart(counts: pd.DataFrame, class_name: str) -> alt.Chart:
         alt.Chart(counts)
         .mark_rect()
         .encode(
-            x=alt.X("topic:N", title="topic", sort=topic_order(counts["topic"]),
+            x=alt.X("topic:N", title="topic", sort=_present(domain, counts["topic"]),
                     axis=alt.Axis(labelAngle=-40, labelLimit=200, labelOverlap=False)),
             y=alt.Y("class:N", title=class_name),
             color=alt.Color("share:Q", title="share of the class", scale=alt.Scale(scheme="blues"),
@@ -63,6 +67,14 @@ def topics_by_class_chart(counts: pd.DataFrame, class_name: str) -> alt.Chart:
         .add_params(pick)
         .properties(height=alt.Step(22))
     )
+
+
+def _present(domain: list[str] | None, topics: pd.Series) -> list[str]:
+    """The topics of `domain` that occur in `topics`, in its order (topic_order when no domain is given)."""
+    if domain is None:
+        return topic_order(topics)
+    present = set(topics.astype(str))
+    return [topic for topic in domain if topic in present]
 
 
 def tree_rectangles(merges, heights, sizes, labels: dict[int, str], topic_of_node: dict[int, str]) -> pd.DataFrame:
@@ -119,7 +131,7 @@ def topic_tree_chart(rectangles: pd.DataFrame, topic_domain: list[str], cut_heig
 
     pick = alt.selection_point(name="node_pick", fields=["node"], on="click", clear="dblclick")
     base = alt.Chart(rectangles).encode(
-        x=alt.X("x0:Q", title="documents (core members of each topic)", axis=alt.Axis(format="~s")),
+        x=alt.X("x0:Q", title="documents (core members of each topic)", axis=alt.Axis(format=",d")),
         x2="x1:Q",
         y=alt.Y("y0:Q", title="distance between topics (cosine)", scale=alt.Scale(zero=True)),
         y2="y1:Q",

@@ -248,7 +248,7 @@ def topics_against_columns(frame: pd.DataFrame, columns: list[str], within: np.n
     `within` (row positions): only the documents selected on the map. Picks in these charts come back through
     `linked_rows`, which the map highlights."""
     from embdash.pipeline import topic_metadata
-    from embdash.render import topic_charts
+    from embdash.render import charts, topic_charts
 
     dated = topic_metadata.date_columns(frame[columns])
     classes = [c for c in topic_metadata.category_columns(frame[columns]) if c not in dated]
@@ -258,26 +258,27 @@ def topics_against_columns(frame: pd.DataFrame, columns: list[str], within: np.n
     if within is not None and len(within):
         frame = frame.iloc[within]
         st.caption(f"Of the {len(frame):,} documents selected on the map (double-click the map to clear).")
+    domain = charts.topic_domain(frame)
     if dated:
         column = st.selectbox("Topics over time, by", dated, help="A column of dates; the period follows its span.",
                               key="map.topics_time")
         counts, period = topic_metadata.topics_over_time(frame["topic"], frame[column])
-        st.altair_chart(topic_charts.topics_over_time_chart(counts, period), width="stretch", on_select="rerun",
+        st.altair_chart(topic_charts.topics_over_time_chart(counts, period, domain), width="stretch", on_select="rerun",
                         selection_mode=topic_charts.TIME_SELECTIONS, key=TIME_CHART_KEY)
         st.caption(f"Each {period}'s documents by topic ({counts['documents'].sum():,} dated documents). Click a "
                    "topic, or drag across the time axis, to show those documents on the map; double-click to clear.")
         table = counts.pivot(index="period", columns="topic", values="documents")
-        st.dataframe(table[topic_charts.topic_order(table.columns)], width="stretch")
+        st.dataframe(table[[t for t in domain if t in table.columns]], width="stretch")
     if classes:
         column = st.selectbox("Topics per class of", classes, help="A column of a few categories.",
                               key="map.topics_class")
         counts = topic_metadata.topics_by_class(frame["topic"], frame[column])
-        st.altair_chart(topic_charts.topics_by_class_chart(counts, str(column)), width="stretch", on_select="rerun",
+        st.altair_chart(topic_charts.topics_by_class_chart(counts, str(column), domain), width="stretch", on_select="rerun",
                         selection_mode=topic_charts.CLASS_SELECTIONS, key=CLASS_CHART_KEY)
         st.caption("Each row sums to 100%: where the documents of that class went. Click a cell (shift-click for "
                    "more) to show its documents on the map.")
         table = counts.pivot(index="class", columns="topic", values="share").round(3)
-        st.dataframe(table[topic_charts.topic_order(table.columns)], width="stretch")
+        st.dataframe(table[[t for t in domain if t in table.columns]], width="stretch")
 
 
 def linked_rows(frame: pd.DataFrame, also: np.ndarray | None = None) -> np.ndarray | None:
