@@ -76,7 +76,7 @@ def test_a_rename_and_a_merge_are_stored_and_a_new_session_replays_them(app, own
     stored = json.loads(text)
     assert stored["renames"][0][1] == "Planets and stars" and len(stored["merges"]) == 1
     # Kept in the data folder under the map's key: a new session (no link) replays them.
-    files = list(own_data_folder.rglob("*topic-edits*"))
+    files = list((own_data_folder / "artefacts" / topic_edits.KIND).glob("*.json"))
     assert files, "the edits were not written to the data folder"
     fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
     fresh.run()
