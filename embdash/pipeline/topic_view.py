@@ -142,7 +142,8 @@ def topic_view(
     order = sorted(range(len(groups)), key=lambda g: (-counts[g], groups[g][0]))
     topic_of_group = np.empty(len(groups), dtype=np.int64)
     topic_of_group[order] = np.arange(len(groups))
-    view_labels = np.where(group_of_doc == NOISE, NOISE, topic_of_group[np.maximum(group_of_doc, 0)]).astype(np.int64)
+    view_labels = np.full(n, NOISE, dtype=np.int64)
+    view_labels[group_of_doc != NOISE] = topic_of_group[group_of_doc[group_of_doc != NOISE]]
 
     nodes = {int(topic_of_group[g]): groups[g] for g in range(len(groups))}
     keys = {topic: topic_key(group) for topic, group in nodes.items()}
