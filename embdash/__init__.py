@@ -3,6 +3,7 @@
     import embdash
     vectors = embdash.embed(df, text="body")                  # (n, d) unit vectors, cached
     frame = embdash.map(df, text="body", min_cluster_size=20)  # rows + x, y, cluster, topic
+    tree = embdash.topics(df, text="body", topics=8)           # the topic tree, cut to 8 topics
     hits = embdash.search(df, "rising prices", text="body")    # the nearest rows, best first
     report = embdash.compare(df, text="body", models=["all-MiniLM-L6-v2", "paraphrase-MiniLM-L3-v2"])
 
@@ -12,9 +13,9 @@ the calls import what they need when first used.
 
 from embdash.version import VERSION as __version__
 
-__all__ = ["embed", "map", "search", "compare", "__version__"]
+__all__ = ["embed", "map", "topics", "search", "compare", "__version__"]
 
-_API = {"embed", "map", "search", "compare"}
+_API = {"embed", "map", "topics", "search", "compare"}
 
 
 def __getattr__(name: str):

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from embdash.dataio.corpus import Corpus
     from embdash.dataio.store import Store
     from embdash.pipeline.params import MapParams
+    from embdash.pipeline.topic_view import TopicEdits
     from embdash.tasks.compare import CompareReport
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -57,9 +58,14 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     store: "Store | None" = None,
     progress: Callable[[int, int], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    topics: int = 0,
+    assign_unclustered: bool = False,
+    assign_threshold: float | None = None,
+    edits: "TopicEdits | None" = None,
     **params: Any,
 ) -> "pd.DataFrame":
-    """The rows plus x, y (the 2-D map), cluster (-1: unclustered) and topic (its name), as the Map page shows.
+    """The rows plus x, y (the 2-D map), cluster (-1: unclustered), topic (its name), assigned and
+    topic_path, as the Map page shows.
 
     `params` are the map's parameters by name (n_neighbors, min_dist, metric, seed, min_cluster_size,
     min_samples, cluster_dims, n_terms, ngram_max; `embdash map --help` explains each). Every stage is
@@ -67,28 +73,82 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     The metrics (trustworthiness, silhouette, noise share) are in `frame.attrs["metrics"]`, the topics'
     coherence (NPMI) and diversity in `frame.attrs["topic_quality"]`.
 
+    The clusters form a tree of topics: `topics=n` shows n topics (the closest clusters merged; 0: every
+    cluster). `assign_unclustered=True` gives each unclustered document its nearest cluster when their
+    cosine reaches `assign_threshold` (None: embdash.pipeline.assign.DEFAULT_THRESHOLD); `assigned` marks
+    them. `edits` (embdash.pipeline.topic_view.TopicEdits) renames, merges or splits topics. None of these
+    re-runs a projection or the clustering. `frame.attrs["topics"]` says what was shown (see `topics`).
+
     >>> import embdash
     >>> from embdash.dataio.corpus import sample_corpus_path
     >>> frame = embdash.map(sample_corpus_path(), min_cluster_size=5)
-    >>> {"x", "y", "cluster", "topic"} <= set(frame.columns)
+    >>> {"x", "y", "cluster", "topic", "assigned", "topic_path"} <= set(frame.columns)
     True
     >>> frame["cluster"].nunique() > 1
     True
+    >>> two = embdash.map(sample_corpus_path(), min_cluster_size=5, topics=2)
+    >>> sorted(two["cluster"].unique().tolist())[-2:]
+    [0, 1]
     """
     from dataclasses import asdict
 
-    from embdash.pipeline import maps, stages
+    from embdash.pipeline import maps, stages, topic_view
 
     corpus = as_corpus(data, text)
     map_params = map_parameters(**params)
     vectors = _vectors(corpus, model, store, progress)
     result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
-    frame = maps.map_frame(corpus.frame, corpus.text_column, result)
+    options = view_options(topics, assign_unclustered, assign_threshold)
+    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, store=store)
+    frame = maps.map_frame(corpus.frame, corpus.text_column, result, view)
     frame.attrs["metrics"] = asdict(result.metrics)
+    summary = topic_view.tree_summary(tree, view)
+    frame.attrs["topics"] = {name: summary[name] for name in (
+        "n_clusters", "n_topics", "assigned", "share_clustered_before", "share_clustered_after")}
     quality = stages.map_topic_quality(corpus.texts, result.topics, vectors_key=vectors.key, corpus_key=corpus.key,
                                        params=map_params, cache=stage_cache(store))
     frame.attrs["topic_quality"] = {"coherence": quality.coherence, "diversity": quality.diversity}
     return frame
+
+
+def topics(
+    data: "pd.DataFrame | Sequence[str] | os.PathLike",
+    text: str | None = None,
+    model: str = DEFAULT_MODEL,
+    *,
+    store: "Store | None" = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    topics: int = 0,
+    assign_unclustered: bool = False,
+    assign_threshold: float | None = None,
+    edits: "TopicEdits | None" = None,
+    **params: Any,
+) -> dict:
+    """The map's topic tree as JSON-ready data, with the same options and cache as `map`.
+
+    "nodes": every node of the tree (id, parent, children, size in clustered documents, height of its
+    merge, terms, label); the leaves 0..k-1 are the clusters and node k + i is the i-th merge. "topics":
+    the topics shown at the chosen level (id, key, name, the nodes they are made of, documents, terms).
+
+    >>> import embdash
+    >>> from embdash.dataio.corpus import sample_corpus_path
+    >>> tree = embdash.topics(sample_corpus_path(), min_cluster_size=5, topics=2)
+    >>> len(tree["topics"]), len(tree["nodes"]) == 2 * tree["n_clusters"] - 1
+    (2, True)
+    >>> root = tree["nodes"][tree["root"]]
+    >>> root["parent"] is None and root["size"] == sum(n["size"] for n in tree["nodes"][: tree["n_clusters"]])
+    True
+    """
+    from embdash.pipeline import topic_view
+
+    corpus = as_corpus(data, text)
+    map_params = map_parameters(**params)
+    vectors = _vectors(corpus, model, store, progress)
+    result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
+    options = view_options(topics, assign_unclustered, assign_threshold)
+    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, store=store)
+    return topic_view.tree_summary(tree, view)
 
 
 def search(
@@ -190,6 +250,29 @@ def corpus_map(corpus, vectors, params: "MapParams", *, store=None, on_stage=Non
         vectors.vectors, corpus.texts, params, vectors_key=vectors.key, corpus_key=corpus.key,
         cache=stage_cache(store), on_stage=on_stage, note=note,
     )
+
+
+def view_options(topics: int = 0, assign_unclustered: bool = False, assign_threshold: float | None = None):
+    """ViewOptions from the API's and the CLI's arguments (ValueError for a negative number of topics)."""
+    from embdash.pipeline import assign
+    from embdash.pipeline.topic_view import ViewOptions
+
+    if topics < 0:
+        raise ValueError(f"The number of topics must be 0 (auto) or more, got {topics}.")
+    threshold = assign.DEFAULT_THRESHOLD if assign_threshold is None else float(assign_threshold)
+    return ViewOptions(n_topics=int(topics), assign_unclustered=bool(assign_unclustered), assign_threshold=threshold)
+
+
+def corpus_topic_view(corpus, vectors, result, params: "MapParams", options, edits=None, *, store=None, note=None):
+    """(the map's topic tree, from the stage cache; the topic view of `options` and `edits`)."""
+    from embdash.pipeline import stages
+    from embdash.pipeline.topic_view import TopicEdits, topic_view
+
+    tree = stages.map_tree(vectors.vectors, corpus.texts, result.labels, params, vectors_key=vectors.key,
+                           corpus_key=corpus.key, cache=stage_cache(store), note=note or (lambda message: None))
+    view = topic_view(result.labels, tree, vectors.vectors, options, edits or TopicEdits(),
+                      cluster_points=result.cluster_points)
+    return tree, view
 
 
 def nearest(vectors, embedder, query: str, k: int, *, store=None, note=None):

@@ -2,7 +2,8 @@
 
     embdash models
     embdash embed INPUT --text-column COL --model ID --out OUT.parquet [--engine local|ray]
-    embdash map   INPUT --text-column COL --model ID --out OUT.parquet
+    embdash map   INPUT --text-column COL --model ID --out OUT.parquet [--topics N] [--assign-unclustered]
+    embdash topics INPUT --text-column COL --model ID --out tree.json [--topics N]
     embdash search INPUT --text-column COL --model ID --query TEXT --k 10 [--format csv|json]
     embdash compare INPUT --text-column COL --models ID1,ID2[,...] [--label-column L] --out report.json
     embdash inspect INPUT [--text-column COL]
@@ -76,10 +77,28 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_arguments(embed)
     embed.set_defaults(run=run_embed)
 
-    map_ = commands.add_parser("map", help="map a corpus: the input rows plus x, y, cluster (-1: noise) and topic")
+    map_ = commands.add_parser(
+        "map", help="map a corpus: the input rows plus x, y, cluster (-1: noise) and topic",
+        description="Map a corpus: the input rows plus x, y (the 2-D map), cluster (-1: unclustered), topic (its "
+        "name), assigned and topic_path. The clusters form a tree of topics: the two closest clusters (by the "
+        "mean of their documents' embeddings) merge first, then the next closest, up to one root. --topics N "
+        "shows the tree cut to N topics; topic_path is each document's place in it, root first (node ids: "
+        "the clusters are 0..k-1, merge i makes node k+i; 'embdash topics' writes the whole tree).",
+    )
     add_corpus_arguments(map_)
+    add_view_arguments(map_)
     add_param_arguments(map_)
     map_.set_defaults(run=run_map)
+
+    topics = commands.add_parser(
+        "topics", help="the topic tree of a map: every node with its terms, and the topics shown (a JSON file)",
+        description="Write the topic tree of the corpus's map as JSON: every node (id, parent, children, size, "
+        "terms, label) and the topics shown at the chosen number of topics. Uses the same cache as 'map'.",
+    )
+    add_corpus_arguments(topics, out_help="output JSON file, e.g. tree.json")
+    add_view_arguments(topics)
+    add_param_arguments(topics)
+    topics.set_defaults(run=run_topics)
 
     search = commands.add_parser("search", help="the documents nearest in meaning to a query: row index, score, text")
     add_search_arguments(search)
@@ -115,12 +134,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+def add_corpus_arguments(parser: argparse.ArgumentParser, out_help: str = "output Parquet file") -> None:
     parser.add_argument("input", type=Path, help="CSV, TSV, Excel, Parquet, JSON Lines or plain text file")
     parser.add_argument("--text-column", help="the column with the texts (default: the likeliest one)")
     parser.add_argument("--model", default=DEFAULT_MODEL_ID, help=f"model id (default {DEFAULT_MODEL_ID}; see 'models')")
-    parser.add_argument("--out", type=Path, required=True, help="output Parquet file")
+    parser.add_argument("--out", type=Path, required=True, help=out_help)
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def add_view_arguments(parser: argparse.ArgumentParser) -> None:
+    """How the map's topics are shown: none of these options re-runs the projection or the clustering."""
+    from embdash.pipeline.assign import DEFAULT_THRESHOLD
+
+    parser.add_argument(
+        "--topics", type=int, default=0, metavar="N",
+        help="show N topics: the closest clusters are merged until N are left (default 0: every cluster found)",
+    )
+    parser.add_argument(
+        "--assign-unclustered", action="store_true",
+        help="give each unclustered document the cluster it is most similar to, when similar enough",
+    )
+    parser.add_argument(
+        "--assign-threshold", type=float, default=DEFAULT_THRESHOLD, metavar="X",
+        help=f"how similar (cosine, -1 to 1) an unclustered document must be to a cluster to join it "
+        f"(default {DEFAULT_THRESHOLD})",
+    )
 
 
 def add_search_arguments(parser: argparse.ArgumentParser) -> None:
@@ -263,29 +301,55 @@ def run_embed(args) -> int:
 
 
 def run_map(args) -> int:
-    from embdash.api import corpus_map
     from embdash.pipeline import maps
+
+    corpus, vectors, params, mapped, view = mapped_view(args)
+    metrics = mapped.metrics
+    frame = maps.map_frame(corpus.frame, corpus.text_column, mapped, view)
+    write_parquet(
+        frame,
+        args.out,
+        {"model": args.model, "cache_key": vectors.model_key, "params": asdict(params), "metrics": asdict(metrics),
+         "view": {"topics": args.topics, "assign_unclustered": args.assign_unclustered,
+                  "assign_threshold": args.assign_threshold}},
+    )
+    return 0
+
+
+def run_topics(args) -> int:
+    from embdash.pipeline import topic_view
+
+    _, _, _, _, view, tree = mapped_view(args, with_tree=True)
+    args.out.write_text(json.dumps(topic_view.tree_summary(tree, view), ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def mapped_view(args, with_tree: bool = False):
+    """(corpus, vectors, params, MapResult, TopicView[, TopicTree]) for map and topics, with what was chosen on stderr."""
+    from embdash.api import corpus_map, corpus_topic_view, view_options
+    from embdash.pipeline import topic_view
     from embdash.pipeline.cluster import auto_note
 
+    if args.topics < 0:
+        raise EmbdashError(f"--topics must be 0 (every cluster) or more, got {args.topics}.")
     params = params_from(args)
     corpus, vectors = embedded_corpus(args)
     say = reporter(args)
     if note := auto_note(len(corpus), params.cluster):
         say(note)
-    mapped = corpus_map(corpus, vectors, params, on_stage=say, note=lambda message: say(f"warning: {message}"))
+    warn = lambda message: say(f"warning: {message}")  # noqa: E731
+    mapped = corpus_map(corpus, vectors, params, on_stage=say, note=warn)
     metrics = mapped.metrics
     say(
         f"{metrics.n_clusters} clusters, {metrics.noise_share:.0%} unclustered, "
         f"trustworthiness {metrics.trustworthiness:.3f}, silhouette "
         + ("n/a" if metrics.silhouette is None else f"{metrics.silhouette:.3f}")
     )
-    frame = maps.map_frame(corpus.frame, corpus.text_column, mapped)
-    write_parquet(
-        frame,
-        args.out,
-        {"model": args.model, "cache_key": vectors.model_key, "params": asdict(params), "metrics": asdict(metrics)},
-    )
-    return 0
+    options = view_options(args.topics, args.assign_unclustered, args.assign_threshold)
+    tree, view = corpus_topic_view(corpus, vectors, mapped, params, options, note=warn)
+    for line in topic_view.view_note(view, tree.n_leaves, options.assign_threshold if options.assign_unclustered else None):
+        say(line)
+    return (corpus, vectors, params, mapped, view) + ((tree,) if with_tree else ())
 
 
 def run_search(args) -> int:

@@ -95,6 +95,30 @@ def test_a_second_map_computes_nothing_and_returns_the_same_frame(frame, store, 
     assert stage_calls["topic_terms"] == computed["topic_terms"] + 1
 
 
+def test_topics_and_assignment_reuse_the_map_and_agree_with_the_tree(frame, store, stage_calls):
+    base = embdash.map(frame, text="body", store=store, **SMALL_MAP)
+    computed = dict(stage_calls)
+    tree = embdash.topics(frame, text="body", store=store, topics=2, **SMALL_MAP)
+    two = embdash.map(frame, text="body", store=store, topics=2, assign_unclustered=True, assign_threshold=0.0,
+                      **SMALL_MAP)
+    assert stage_calls == computed  # neither the tree, nor the cut, nor the assignment runs a map stage
+    assert tree["n_topics"] == 2 and len(tree["nodes"]) == 2 * tree["n_clusters"] - 1
+    assert sorted(set(two["cluster"])) == [0, 1]  # a threshold of 0: every unclustered document assigned
+    assert two["assigned"].sum() == (base["cluster"] == -1).sum() == two.attrs["topics"]["assigned"]
+    for topic in tree["topics"]:  # each topic holds the clustered documents of the leaves under its nodes
+        leaves = [leaf for node in topic["nodes"] for leaf in leaf_ids(tree, node)]
+        shown = two[~two["assigned"] & (two["cluster"] == topic["id"])].index
+        assert set(shown) == set(base[base["cluster"].isin(leaves)].index)
+    assert two.attrs["topics"]["share_clustered_after"] == 1.0
+    with pytest.raises(ValueError, match="topics"):
+        embdash.map(frame, text="body", store=store, topics=-1, **SMALL_MAP)
+
+
+def leaf_ids(tree, node):
+    children = tree["nodes"][node]["children"]
+    return [node] if not children else [leaf for child in children for leaf in leaf_ids(tree, child)]
+
+
 def test_unknown_map_parameter_names_the_known_ones(frame, store):
     with pytest.raises(ValueError, match="n_neighbour.*known: .*n_neighbors"):
         embdash.map(frame, text="body", store=store, n_neighbour=5)

@@ -74,6 +74,41 @@ def test_map_adds_coordinates_clusters_and_topics(tmp_path, run_cli):
     assert provenance["params"]["umap"]["seed"] == 42 and 0 <= provenance["metrics"]["trustworthiness"] <= 1
 
 
+def test_map_cut_to_two_topics_with_assignment_and_the_topics_tree(tmp_path, run_cli):
+    data = tmp_path / "data"
+    common = ["--text-column", "text", "--model", "tfidf-lsa"]
+    code, _, err = run_cli("map", SAMPLE, *common, "--out", tmp_path / "all.parquet", data_dir=data)
+    assert code == 0, err
+    every = pd.read_parquet(tmp_path / "all.parquet")
+    n_clusters = every["cluster"].max() + 1
+    assert n_clusters > 2 and f"{n_clusters} clusters shown as {n_clusters} topics" in err
+
+    code, _, err = run_cli("map", SAMPLE, *common, "--topics", "2", "--out", tmp_path / "two.parquet", data_dir=data)
+    assert code == 0, err
+    two = pd.read_parquet(tmp_path / "two.parquet")
+    assert sorted(set(two["cluster"]) - {-1}) == [0, 1] and two["topic"].nunique() == len(set(two["cluster"]))
+    assert f"{n_clusters} clusters cut to 2 topics" in err and "Projecting" not in err  # the map came from the cache
+    assert (two["cluster"] == -1).tolist() == (every["cluster"] == -1).tolist() and not two["assigned"].any()
+    paths = two.loc[two["cluster"] >= 0, "topic_path"]
+    assert paths.str.startswith(str(2 * n_clusters - 2)).all()  # the root first
+
+    code, _, err = run_cli("map", SAMPLE, *common, "--topics", "2", "--assign-unclustered", "--assign-threshold", "-1",
+                           "--out", tmp_path / "assigned.parquet", data_dir=data)
+    assert code == 0, err
+    assigned = pd.read_parquet(tmp_path / "assigned.parquet")
+    n_noise = int((every["cluster"] == -1).sum())
+    assert assigned["assigned"].sum() == n_noise and (assigned["cluster"] >= 0).all()
+    assert f"assigned {n_noise:,} of {n_noise:,} unclustered documents (threshold -1.00): 100% clustered" in err
+
+    code, _, err = run_cli("topics", SAMPLE, *common, "--topics", "2", "--out", tmp_path / "tree.json", data_dir=data)
+    assert code == 0, err
+    tree = json.loads((tmp_path / "tree.json").read_text(encoding="utf-8"))
+    assert tree["n_clusters"] == n_clusters and len(tree["nodes"]) == 2 * n_clusters - 1
+    assert sorted(t["documents"] for t in tree["topics"]) == sorted(two["cluster"][two["cluster"] >= 0].value_counts())
+    code, _, err = run_cli("map", SAMPLE, *common, "--topics", "-3", "--out", tmp_path / "x.parquet", data_dir=data)
+    assert code == 2 and "--topics" in err
+
+
 def test_topic_options_change_the_topics(tmp_path, run_cli):
     """--topics-extra-stop-words drops a word from every topic name; the stages before topics are reused."""
     data = tmp_path / "data"

@@ -20,7 +20,13 @@ import numpy as np
 
 from embdash.pipeline import assign, topics
 from embdash.pipeline.cluster import NOISE, centroids
-from embdash.pipeline.hierarchy import TopicTree, auto_n_topics, merged_terms, nodes_at
+from embdash.pipeline.hierarchy import (
+    LINKAGE_METHOD,
+    TopicTree,
+    auto_n_topics,
+    merged_terms,
+    nodes_at,
+)
 
 PATH_SEPARATOR = " > "
 KEY_SEPARATOR = "+"
@@ -136,7 +142,8 @@ def topic_view(
     order = sorted(range(len(groups)), key=lambda g: (-counts[g], groups[g][0]))
     topic_of_group = np.empty(len(groups), dtype=np.int64)
     topic_of_group[order] = np.arange(len(groups))
-    view_labels = np.where(group_of_doc == NOISE, NOISE, topic_of_group[np.maximum(group_of_doc, 0)]).astype(np.int64)
+    view_labels = np.full(n, NOISE, dtype=np.int64)
+    view_labels[group_of_doc != NOISE] = topic_of_group[group_of_doc[group_of_doc != NOISE]]
 
     nodes = {int(topic_of_group[g]): groups[g] for g in range(len(groups))}
     keys = {topic: topic_key(group) for topic, group in nodes.items()}
@@ -249,3 +256,53 @@ def _paths(tree: TopicTree, leaf_of_doc, part_of_doc, view_labels) -> np.ndarray
         path = path_of_leaf[int(leaf_of_doc[i])]
         paths[i] = path + (f"{PATH_SEPARATOR}{int(part_of_doc[i])}" if part_of_doc[i] != NOISE else "")
     return paths
+
+
+def tree_summary(tree: TopicTree, view: TopicView) -> dict:
+    """The tree and the view as JSON-ready data: every node (id, parent, children, size in core documents,
+    height of its merge, terms, label) and the topics shown (id, key, name, nodes, documents, terms)."""
+    parents, k = tree.parents(), tree.n_leaves
+    counts = np.bincount(view.labels[view.labels != NOISE], minlength=len(view.keys))
+    return {
+        "n_clusters": k,
+        "n_topics": len(view.keys),
+        "root": tree.root,
+        "linkage": {"method": LINKAGE_METHOD, "metric": "cosine"},
+        "nodes": [
+            {
+                "id": node,
+                "parent": None if parents[node] < 0 else int(parents[node]),
+                "children": list(tree.children(node)),
+                "size": int(tree.sizes[node]),
+                "height": None if node < k else float(tree.heights[node - k]),
+                "terms": [[term, score] for term, score in tree.terms.get(node, [])],
+                "label": topics.topic_label(tree.terms.get(node, [])),
+            }
+            for node in range(len(tree.sizes))
+        ],
+        "topics": [
+            {"id": topic, "key": view.keys[topic], "name": view.names[topic], "nodes": list(view.nodes[topic]),
+             "documents": int(counts[topic]), "terms": [[term, score] for term, score in view.terms[topic]]}
+            for topic in view.keys
+        ],
+        "unclustered": int(np.sum(view.labels == NOISE)),
+        "assigned": int(view.assigned.sum()),
+        "share_clustered_before": view.share_clustered_before,
+        "share_clustered_after": view.share_clustered_after,
+    }
+
+
+def view_note(view: TopicView, n_clusters: int, threshold: float | None = None) -> list[str]:
+    """What a view chose, in words: "12 clusters cut to 8 topics"; with `threshold` (the assignment was
+    asked for) "assigned 1,203 of 1,540 unclustered documents (threshold 0.30): 92% clustered, was 71%"."""
+    n_topics = len(view.keys)
+    cluster_words = f"{n_clusters} cluster{'s' * (n_clusters != 1)}"
+    lines = [f"{cluster_words} cut to {n_topics} topic{'s' * (n_topics != 1)}" if n_topics != n_clusters
+             else f"{cluster_words} shown as {n_topics} topic{'s' * (n_topics != 1)}"]
+    if threshold is not None:
+        unclustered_before = int(np.sum(view.labels == NOISE) + view.assigned.sum())
+        lines.append(
+            f"assigned {int(view.assigned.sum()):,} of {unclustered_before:,} unclustered documents "
+            f"(threshold {threshold:.2f}): {view.share_clustered_after:.0%} clustered, was {view.share_clustered_before:.0%}"
+        )
+    return lines

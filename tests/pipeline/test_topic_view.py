@@ -138,3 +138,15 @@ def test_labels_of_another_map_are_refused(clustered, tree):
     _, vectors, labels = clustered
     with pytest.raises(ValueError, match="not the same map"):
         topic_view(labels + 10, tree, vectors)
+
+
+@pytest.mark.parametrize("labels", [np.full(5, -1), np.array([0, 0, -1, 0, 0]), np.zeros(0, dtype=np.int64)])
+def test_views_of_zero_or_one_cluster(labels):
+    vectors = (np.eye(5, 4, dtype=np.float32) + 0.1)[: len(labels)]
+    tree = hierarchy.build_tree(vectors, labels, ["alpha beta"] * len(labels))
+    view = topic_view(labels, tree, vectors, ViewOptions(n_topics=3, assign_unclustered=True, assign_threshold=0.0))
+    clustered = bool((labels >= 0).any())
+    assert view.labels.tolist() == [0 if clustered else -1] * len(labels)
+    assert view.assigned.tolist() == [clustered and label == -1 for label in labels]
+    assert view.keys == ({0: "0"} if clustered else {}) and view.names[-1] == "unclustered"
+    assert view.paths.tolist() == ["0" if clustered else ""] * len(labels)
