@@ -14,6 +14,7 @@ on it survives a change of the number of topics for as long as the same nodes ar
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,13 +101,16 @@ def topic_view(
     options: ViewOptions = ViewOptions(),
     edits: TopicEdits = TopicEdits(),
     cluster_points: np.ndarray | None = None,
+    texts=None,
+    topic_params=None,
 ) -> TopicView:
     """The topics shown for HDBSCAN's `labels` (0..k-1, -1 noise) and their `tree`, with `options` and `edits`.
 
     `vectors`: the documents' unit vectors (the assignment measures cosines to cluster centroids). A split
     of a leaf cluster needs `cluster_points`, the clustering space (MapResult.cluster_points).
-    Topic terms: a tree node's own; the part of a split leaf, its leaf's; nodes merged by hand,
-    `hierarchy.merged_terms` (their candidates' scores weighted by their word counts).
+    Topic terms: a tree node's own; nodes merged by hand, `hierarchy.merged_terms` (their candidates' scores
+    weighted by their word counts); the part of a split leaf, c-TF-IDF of its core documents against the other
+    half's when `texts` (and `topic_params`, default TopicParams()) are given, else its leaf's.
     """
     labels = np.asarray(labels, dtype=np.int64)
     n, k = len(labels), tree.n_leaves
@@ -147,7 +151,9 @@ def topic_view(
 
     nodes = {int(topic_of_group[g]): groups[g] for g in range(len(groups))}
     keys = {topic: topic_key(group) for topic, group in nodes.items()}
-    terms = {topic: _group_terms(tree, group, leaf_of_part) for topic, group in nodes.items()}
+    part_terms = _part_terms(texts, topic_params, part_of_doc, assigned, leaf_of_part) if texts is not None else {}
+    terms = {topic: part_terms.get(group[0]) if len(group) == 1 and group[0] in part_terms
+             else _group_terms(tree, group, leaf_of_part) for topic, group in nodes.items()}
     renames = dict(edits.renames)
     names = topics.topic_names([NOISE, *nodes], terms)
     names.update({topic: renames[key] for topic, key in keys.items() if renames.get(key)})
@@ -240,6 +246,20 @@ def _ancestors(tree: TopicTree, unit: int, leaf_of_part) -> set[int]:
     if unit in leaf_of_part:
         return {unit, *tree.path_to(leaf_of_part[unit])}
     return set(tree.path_to(unit))
+
+
+def _part_terms(texts, topic_params, part_of_doc, assigned, leaf_of_part) -> dict[int, list[tuple[str, float]]]:
+    """Each part of a split leaf: c-TF-IDF over its core documents, the two halves of a leaf as the classes."""
+    from embdash.pipeline.hierarchy import N_CANDIDATE_TERMS
+    from embdash.pipeline.params import TopicParams
+
+    params = dataclasses.replace(topic_params or TopicParams(), n_terms=N_CANDIDATE_TERMS)
+    found = {}
+    for leaf in sorted(set(leaf_of_part.values())):
+        parts = sorted(part for part, of in leaf_of_part.items() if of == leaf)
+        rows = np.flatnonzero(np.isin(part_of_doc, parts) & ~assigned)
+        found.update(topics.topic_terms([texts[i] for i in rows], part_of_doc[rows], params))
+    return found
 
 
 def _group_terms(tree: TopicTree, group: tuple[int, ...], leaf_of_part) -> list[tuple[str, float]]:
