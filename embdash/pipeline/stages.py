@@ -54,6 +54,7 @@ def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKey
         layout=layout,
         space=space,
         labels=labels,
+        # A language of "auto" is detected from the texts alone, which the corpus key names: the key stays sound.
         topics=params_key("topics", corpus_key, labels, asdict(params.topics)),
         metrics=params_key("metrics", layout, labels),
     )
