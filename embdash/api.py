@@ -68,8 +68,9 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     topic_path, as the Map page shows.
 
     `params` are the map's parameters by name (n_neighbors, min_dist, metric, seed, min_cluster_size,
-    min_samples, cluster_dims, n_terms, ngram_max; `embdash map --help` explains each). Every stage is
-    cached on what it depends on: a second call with the same data and parameters computes nothing.
+    min_samples, cluster_dims, n_terms, ngram_max, keep_numbers, extra_stop_words, language; `embdash map
+    --help` explains each). Every stage is cached on what it depends on: a second call with the same data
+    and parameters computes nothing.
     The metrics (trustworthiness, silhouette, noise share) are in `frame.attrs["metrics"]`, the topics'
     coherence (NPMI) and diversity in `frame.attrs["topic_quality"]`.
 

@@ -134,6 +134,12 @@ def test_topic_options_change_the_topics(tmp_path, run_cli):
     provenance = json.loads(pq.read_schema(tmp_path / "numbers.parquet").metadata[b"embdash"])
     assert provenance["params"]["topics"]["keep_numbers"] is True
 
+    code, _, err = run_cli(*common, "--topics-language", "sl", "--out", tmp_path / "sl.parquet", data_dir=data)
+    assert code == 0, err
+    assert json.loads(pq.read_schema(tmp_path / "sl.parquet").metadata[b"embdash"])["params"]["topics"]["language"] == "sl"
+    code, _, err = run_cli(*common, "--topics-language", "german", "--out", tmp_path / "bad.parquet", data_dir=data)
+    assert code == 2 and "german" in err and not (tmp_path / "bad.parquet").exists()
+
 
 @pytest.mark.parametrize(
     "args, content, words",

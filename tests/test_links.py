@@ -78,9 +78,11 @@ def test_a_link_carries_the_topic_stop_words_exactly(shared_corpus):
     stop_words = " Striker,  moon ,comet"
     glove = get_spec("glove-6b-50d").name
     at = opened(corpus=shared_corpus.key, model_id=glove, **{
-        "cluster.min_cluster_size": "3", "topics.extra_stop_words": stop_words, "topics.keep_numbers": "true"})
+        "cluster.min_cluster_size": "3", "topics.extra_stop_words": stop_words, "topics.keep_numbers": "true",
+        "topics.language": "en"})
     assert not at.exception
     assert at.text_input(key="topics.extra_stop_words").value == stop_words
+    assert at.selectbox(key="topics.language").value == "en"
     assert at.checkbox(key="topics.keep_numbers").value is True
     clusters = next(df.value for df in at.dataframe if "top terms" in df.value.columns)
     terms = " ".join(clusters["top terms"]).split()

@@ -5,7 +5,7 @@ import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from embdash.pipeline import topics
-from embdash.pipeline.params import TopicParams
+from embdash.pipeline.params import STOP_WORD_LANGUAGES, TopicParams
 from tests.fakes import TOPIC_WORDS, planted_texts
 
 
@@ -192,3 +192,109 @@ def test_topic_names_are_distinct_and_name_noise():
     terms = {0: [("tax", 1.0), ("bank", 0.5), ("loan", 0.2)], 1: [("bank", 1.0), ("tax", 0.9), ("loan", 0.1), ("rate", 0.05)]}
     names = topics.topic_names([1, -1, 0, 1], terms)
     assert names == {-1: "unclustered", 0: "0: tax · bank · loan", 1: "1: bank · tax · rate"}
+
+
+# ---- other languages ------------------------------------------------------------------------------
+
+GERMAN_FOOTBALL = [
+    "Der Trainer sagte, dass die Mannschaft nicht gut gespielt hat und das Spiel verloren hat.",
+    "Die Fans waren nicht zufrieden, und der Torwart hat zwei Tore kassiert.",
+    "Der Stürmer schoss das Tor in der letzten Minute, und die Fans jubelten im Stadion.",
+    "Die Mannschaft hat das Spiel gegen den Meister nicht verloren, der Trainer war froh.",
+    "Im Stadion sangen die Fans, und der Schiedsrichter pfiff das Spiel nicht ab.",
+    "Der Torwart hielt den Elfmeter, und die Mannschaft gewann das Spiel in der Liga.",
+    "Die Liga hat einen neuen Meister, und der Trainer der Mannschaft bleibt nicht lange.",
+    "Der Schiedsrichter zeigte die rote Karte, und der Stürmer musste das Spiel verlassen.",
+]
+GERMAN_COOKING = [
+    "Die Suppe kocht nicht lange, und der Koch gibt Salz und Pfeffer in den Topf.",
+    "Der Kuchen braucht Mehl, Zucker und Eier, und die Butter muss weich sein.",
+    "Die Kartoffeln werden im Topf gekocht, und der Koch schneidet die Zwiebeln nicht zu fein.",
+    "Der Teig ruht eine Stunde, und die Küche riecht nach frischem Brot aus dem Ofen.",
+    "Die Sauce wird mit Butter und Sahne gekocht, und der Koch probiert sie nicht zu früh.",
+    "Der Ofen ist heiß, und die Pizza mit Käse und Tomaten backt zehn Minuten.",
+    "Die Zwiebeln brät der Koch in Butter, und die Suppe bekommt Salz und Pfeffer.",
+    "Der Zucker schmilzt im Topf, und die Küche duftet nach Kuchen und Brot.",
+]
+GERMAN_FUNCTION_WORDS = {"und", "der", "die", "das", "nicht", "den", "in", "hat", "im", "zu"}
+
+
+def german_corpus():
+    texts = GERMAN_FOOTBALL + GERMAN_COOKING
+    return texts, np.array([0] * len(GERMAN_FOOTBALL) + [1] * len(GERMAN_COOKING))
+
+
+def test_german_topic_terms_hold_no_german_function_words():
+    texts, labels = german_corpus()
+    params = TopicParams(n_terms=10, ngram_max=2)
+    assert params.language == "auto"
+    found = topics.topic_terms(texts, labels, params)
+    for terms in found.values():
+        assert len(terms) == 10
+        assert not words_of(terms) & GERMAN_FUNCTION_WORDS, terms
+    assert {"trainer", "mannschaft"} <= words_of(found[0]) and {"koch", "butter"} <= words_of(found[1])
+    # The same corpus taken as English lets them through: the German list is what keeps them out.
+    as_english = topics.topic_terms(texts, labels, TopicParams(n_terms=10, ngram_max=2, language="en"))
+    assert any(words_of(terms) & GERMAN_FUNCTION_WORDS for terms in as_english.values()), as_english
+    assert topics.topic_terms(texts, labels, TopicParams(n_terms=10, ngram_max=2, language="de")) == found
+
+
+@pytest.mark.parametrize("language, texts", [
+    ("de", GERMAN_FOOTBALL + GERMAN_COOKING),
+    ("es", ["El gobierno aprobó ayer nuevas normas para el tráfico en las ciudades más grandes del país.",
+            "Los vecinos dicen que la calle está llena de coches y que no hay sitio para aparcar.",
+            "La alcaldesa anunció que el autobús será gratis para los estudiantes durante todo el año."]),
+    ("sl", ["Vlada je v ponedeljek sprejela nova pravila za promet v večjih mestih po vsej državi.",
+            "Prebivalci pravijo, da je ulica polna avtomobilov in da ni prostora za parkiranje.",
+            "Županja je napovedala, da bo avtobus za študente brezplačen vse leto, ne samo poleti."]),
+    ("en", ["The government approved new traffic rules for the largest cities of the country yesterday.",
+            "Residents say the street is full of cars and there is no room left to park anywhere.",
+            "The mayor announced that the bus will be free for students for the whole of next year."]),
+])
+def test_detected_language(language, texts):
+    assert topics.detected_language(texts) == language
+
+
+def test_detected_language_of_short_or_empty_corpora_is_english():
+    assert topics.detected_language([]) == "en"
+    assert topics.detected_language(["", "  ", None]) == "en"
+    assert topics.detected_language(["Gremo v kino"]) == "en"  # too little text to tell
+
+
+def test_detected_language_samples_a_large_corpus_deterministically():
+    texts = [f"{sentence} ({i})" for i in range(300) for sentence in GERMAN_COOKING[:1]] + ["The weather is nice."] * 200
+    assert len(texts) > topics.LANGUAGE_SAMPLE
+    assert topics.detected_language(texts) == topics.detected_language(list(texts)) == "de"
+
+
+def test_stop_words_add_the_corpus_language_to_english():
+    import stopwordsiso
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    english = topics.stop_words(TopicParams(language="en"), GERMAN_FOOTBALL)
+    assert english == ENGLISH_STOP_WORDS | topics.JUNK_WORDS  # sklearn's list for English, not stopwordsiso's
+    german = topics.stop_words(TopicParams(), GERMAN_FOOTBALL)
+    assert german == english | topics.language_stop_words("de")
+    assert {"und", "der", "nicht"} <= german and {"mannschaft", "trainer"}.isdisjoint(german)
+    assert topics.language_stop_words("de") >= {w for w in stopwordsiso.stopwords("de") if w.isalpha() and len(w) > 1}
+
+
+def test_stop_lists_are_made_of_tokens(recwarn):
+    # Words with apostrophes or hyphens are split as the tokenizer splits text; else scikit-learn warns that
+    # the list is inconsistent, and such words could never match.
+    texts = ["Aujourd'hui le chef prépare la soupe et le pain.", "Le match de football est aujourd'hui."] * 3
+    found = topics.topic_terms(texts, np.array([0, 1] * 3), TopicParams(language="fr", n_terms=5))
+    assert not [w for w in recwarn if "stop_words may be inconsistent" in str(w.message)]
+    assert "aujourd" not in words_of(found[0]) | words_of(found[1])
+
+
+def test_stop_word_languages_are_those_with_a_list():
+    import stopwordsiso
+
+    assert set(STOP_WORD_LANGUAGES) == set(stopwordsiso.langs())
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(ValueError, match="Unknown topic language 'german'.*auto"):
+        TopicParams(language="german")
+    assert TopicParams(language="sl").language == "sl"

@@ -52,6 +52,17 @@ class ClusterParams:
     )
 
 
+#: Stop-word languages (ISO 639-1): those stopwordsiso ships a list for (tests check they agree).
+STOP_WORD_LANGUAGES = (
+    "af", "ar", "bg", "bn", "br", "ca", "cs", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa", "fi", "fr",
+    "ga", "gl", "gu", "ha", "he", "hi", "hr", "hu", "hy", "id", "it", "ja", "ko", "ku", "la", "lt", "lv", "mr",
+    "ms", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "so", "st", "sv", "sw", "th", "tl", "tr", "uk", "ur",
+    "vi", "yo", "zh", "zu",
+)
+#: TopicParams.language for "detect it from the texts".
+AUTO_LANGUAGE = "auto"
+
+
 @dataclass(frozen=True)
 class TopicParams:
     n_terms: int = param(5, "How many top terms label each cluster.", min=1, max=20, step=1, label="Terms per topic")
@@ -66,6 +77,19 @@ class TopicParams:
         "and a few web and news words (said, vs, https...). Case does not matter.",
         label="Extra stop words",
     )
+    language: str = param(
+        AUTO_LANGUAGE, "The corpus's language, whose common words (\"und\", \"der\"; \"in\", \"je\") never become "
+        "topic terms, on top of English ones. \"auto\" detects it from the texts; else an ISO 639-1 code "
+        "(de German, es Spanish, fr French, sl Slovene...).",
+        options=(AUTO_LANGUAGE, *STOP_WORD_LANGUAGES), label="Language",
+    )
+
+    def __post_init__(self):
+        if self.language not in (AUTO_LANGUAGE, *STOP_WORD_LANGUAGES):
+            raise ValueError(
+                f"Unknown topic language {self.language!r}: use \"auto\" or one of the ISO 639-1 codes with a stop "
+                f"list: {', '.join(STOP_WORD_LANGUAGES)}."
+            )
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKey
         layout=layout,
         space=space,
         labels=labels,
+        # A language of "auto" is detected from the texts alone, which the corpus key names: the key stays sound.
         topics=params_key("topics", corpus_key, labels, asdict(params.topics)),
         metrics=params_key("metrics", layout, labels),
         # The tree also depends on the vectors (its centroids): the labels' key names them, via the space.
@@ -277,6 +278,39 @@ def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, vectors
         "topic-quality", params_key("topic-quality", topics_key), lambda: topic_quality.topic_quality(list(texts), terms),
         {"topics": topics_key}, _quality_to_json, _quality_from_json, note,
     )
+
+
+def term_vectors(terms: Sequence[str], *, model_key: str, store: Store | None,
+                 load: Callable[[], Any] | None = None, note: Note = _quiet) -> dict[str, np.ndarray]:
+    """Term -> its float32 vector under the model named by `model_key` (its cache key), for re-ranking topic
+    names (embdash.pipeline.representation).
+
+    Terms are kept in the store's vector cache beside the corpus's texts (same model key, same text hash), so
+    a term embedded once, for any map or as a document, is read back and never embedded twice. Only when some
+    are missing is the model loaded (`load()`, returning an Embedder whose cache_key is `model_key`) to embed
+    those; with `load` None they are left out, and the caller keeps c-TF-IDF's order for the topics they
+    name (as representation.name_topics does). A warm call loads no model.
+    """
+    from embdash.hashing import text_hash
+
+    distinct = list(dict.fromkeys(str(term) for term in terms))
+    if store is not None and distinct:
+        cached, found = store.load_vectors(model_key, [text_hash(term) for term in distinct])
+    else:
+        cached, found = np.zeros((len(distinct), 0), np.float32), np.zeros(len(distinct), dtype=bool)
+    vectors = {term: cached[row].astype(np.float32) for row, term in enumerate(distinct) if found[row]}
+    missing = [term for row, term in enumerate(distinct) if not found[row]]
+    if missing and load is not None:
+        from embdash.models.embed import embed_texts
+
+        embedder = load()
+        if embedder.cache_key != model_key:
+            raise ValueError(f"The model loaded for the terms has cache key {embedder.cache_key!r}, not {model_key!r}.")
+        result = embed_texts(missing, embedder, store=store)
+        for problem in result.problems:
+            note(problem)
+        vectors.update(zip(missing, result.vectors.astype(np.float32)))
+    return vectors
 
 
 def _quality_to_json(quality: topic_quality.TopicQuality) -> dict:

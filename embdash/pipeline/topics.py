@@ -11,10 +11,12 @@ gets no topic terms of its own: its label is always "unclustered".
 from __future__ import annotations
 
 import re
+from collections import Counter
+from typing import Sequence
 
 import numpy as np
 
-from embdash.pipeline.params import TopicParams
+from embdash.pipeline.params import AUTO_LANGUAGE, STOP_WORD_LANGUAGES, TopicParams
 
 NOISE = -1
 UNCLUSTERED = "unclustered"
@@ -38,6 +40,17 @@ JUNK_WORDS = frozenset({"said", "says", "vs", "http", "https", "www", "com", "am
 #: From this many documents on, a term must occur in at least 2 of them: a word seen once
 #: cannot characterise a topic, and dropping them keeps the vocabulary small.
 MIN_DOCS_FOR_MIN_DF = 50
+
+#: Language detection reads a seeded sample of this many texts: enough for a stable vote, and fast
+#: (py3langid takes well under a millisecond a text).
+LANGUAGE_SAMPLE = 200
+LANGUAGE_SEED = 0
+#: Texts are joined into pieces of at least this many characters before they vote: one tweet-length text
+#: alone is often misread ("paris cafe" as Latin), a few hundred characters seldom are.
+LANGUAGE_PIECE_CHARS = 200
+#: Less text than this in the sample is too little to tell a language by: taken as English.
+MIN_LANGUAGE_CHARS = 100
+ENGLISH = "en"
 
 TopicTerms = dict[int, list[tuple[str, float]]]
 
@@ -194,9 +207,10 @@ def fitted_vectorizer(texts: list[str], params: TopicParams):
     from sklearn.feature_extraction.text import CountVectorizer
 
     min_df = 2 if len(texts) >= MIN_DOCS_FOR_MIN_DF else 1
+    words_to_skip = stop_words(params, texts)
     for attempt_min_df in dict.fromkeys((min_df, 1)):  # retry with 1 if 2 leaves nothing
         vectorizer = CountVectorizer(
-            stop_words=sorted(stop_words(params)),
+            stop_words=sorted(words_to_skip),
             ngram_range=(1, max(1, params.ngram_max)),
             token_pattern=TOKEN_PATTERN_WITH_NUMBERS if params.keep_numbers else TOKEN_PATTERN,
             preprocessor=None if params.keep_numbers else _without_addresses,
@@ -209,12 +223,65 @@ def fitted_vectorizer(texts: list[str], params: TopicParams):
     return None
 
 
-def stop_words(params: TopicParams) -> frozenset[str]:
-    """The words never used as (or inside) topic terms: English stop words, JUNK_WORDS and the
-    analyst's `extra_stop_words`."""
+def stop_words(params: TopicParams, texts: Sequence[str] = ()) -> frozenset[str]:
+    """The words never used as (or inside) topic terms: English stop words (scikit-learn's list), the stop
+    words of the corpus's language when it is another one (stopwordsiso's list; `params.language`, or
+    `detected_language(texts)` for "auto"), JUNK_WORDS and the analyst's `extra_stop_words`."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return ENGLISH_STOP_WORDS | JUNK_WORDS | parse_stop_words(params.extra_stop_words)
+    language = detected_language(texts) if params.language == AUTO_LANGUAGE else params.language
+    found = ENGLISH_STOP_WORDS | JUNK_WORDS | parse_stop_words(params.extra_stop_words)
+    if language != ENGLISH:
+        found |= language_stop_words(language, params.keep_numbers)
+    return found
+
+
+def language_stop_words(language: str, keep_numbers: bool = False) -> frozenset[str]:
+    """stopwordsiso's stop words of a language (ISO 639-1; none for a language it has no list for), as the
+    topic terms' tokeniser splits them: "aujourd'hui" gives "aujourd" and "hui", one-letter words go. The
+    vectorizer drops stop words token by token, so only tokens can match (and scikit-learn warns otherwise)."""
+    if language not in STOP_WORD_LANGUAGES:
+        return frozenset()
+    import stopwordsiso
+
+    pattern = re.compile(TOKEN_PATTERN_WITH_NUMBERS if keep_numbers else TOKEN_PATTERN)
+    return frozenset(token for word in stopwordsiso.stopwords(language) for token in pattern.findall(word.lower()))
+
+
+def detected_language(texts: Sequence[str]) -> str:
+    """The ISO 639-1 code of the texts' main language, by py3langid.
+
+    A seeded sample of LANGUAGE_SAMPLE texts (all of them, when fewer) is joined, in corpus order, into
+    pieces of at least LANGUAGE_PIECE_CHARS characters; each piece votes for its language and the
+    majority wins (ties go to the language seen first). Less than MIN_LANGUAGE_CHARS of text in all, or
+    no texts: "en". The same texts always give the same answer.
+    """
+    texts = [t for t in texts if isinstance(t, str) and t.strip()]
+    if len(texts) > LANGUAGE_SAMPLE:
+        rows = np.sort(np.random.default_rng(LANGUAGE_SEED).choice(len(texts), LANGUAGE_SAMPLE, replace=False))
+        texts = [texts[row] for row in rows]
+    pieces = _language_pieces(texts)
+    if sum(len(piece) for piece in pieces) < MIN_LANGUAGE_CHARS:
+        return ENGLISH
+    import py3langid
+
+    votes = Counter(py3langid.classify(piece)[0] for piece in pieces)
+    return votes.most_common(1)[0][0]
+
+
+def _language_pieces(texts: list[str]) -> list[str]:
+    pieces, current = [], ""
+    for text in texts:
+        current = f"{current} {text.strip()}" if current else text.strip()
+        if len(current) >= LANGUAGE_PIECE_CHARS:
+            pieces.append(current)
+            current = ""
+    if current:  # the short rest joins the last piece rather than voting alone
+        if pieces:
+            pieces[-1] = f"{pieces[-1]} {current}"
+        else:
+            pieces.append(current)
+    return pieces
 
 
 def parse_stop_words(text: str) -> frozenset[str]:
