@@ -100,7 +100,7 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     vectors = _vectors(corpus, model, store, progress)
     result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
     options = view_options(topics, assign_unclustered, assign_threshold)
-    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, store=store)
+    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, model=model, store=store)
     frame = maps.map_frame(corpus.frame, corpus.text_column, result, view)
     frame.attrs["metrics"] = asdict(result.metrics)
     summary = topic_view.tree_summary(tree, view)
@@ -148,7 +148,7 @@ def topics(
     vectors = _vectors(corpus, model, store, progress)
     result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
     options = view_options(topics, assign_unclustered, assign_threshold)
-    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, store=store)
+    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, model=model, store=store)
     return topic_view.tree_summary(tree, view)
 
 
@@ -264,15 +264,28 @@ def view_options(topics: int = 0, assign_unclustered: bool = False, assign_thres
     return ViewOptions(n_topics=int(topics), assign_unclustered=bool(assign_unclustered), assign_threshold=threshold)
 
 
-def corpus_topic_view(corpus, vectors, result, params: "MapParams", options, edits=None, *, store=None, note=None):
-    """(the map's topic tree, from the stage cache; the topic view of `options` and `edits`)."""
+def corpus_topic_view(corpus, vectors, result, params: "MapParams", options, edits=None, *, model: str | None = None,
+                      store=None, note=None):
+    """(the map's topic tree, its nodes named by meaning, from the stage cache; the topic view of `options` and
+    `edits`). `model` (its id) is loaded only if some topic term was never embedded with it."""
     from embdash.pipeline import stages
     from embdash.pipeline.topic_view import TopicEdits, topic_view
 
+    note = note or (lambda message: None)
+    cache = stage_cache(store)
     tree = stages.map_tree(vectors.vectors, corpus.texts, result.labels, params, vectors_key=vectors.key,
-                           corpus_key=corpus.key, cache=stage_cache(store), note=note or (lambda message: None))
+                           corpus_key=corpus.key, cache=cache, note=note)
+
+    def load():
+        from embdash.models.catalogue import load_embedder
+
+        return vectors.embedder or load_embedder(model, fit_texts=corpus.texts)
+
+    tree = stages.map_names(tree, vectors.vectors, result.labels, params, vectors_key=vectors.key,
+                            corpus_key=corpus.key, model_key=vectors.model_key, cache=cache,
+                            load=load if (model or vectors.embedder) else None, note=note)
     view = topic_view(result.labels, tree, vectors.vectors, options, edits or TopicEdits(),
-                      cluster_points=result.cluster_points)
+                      cluster_points=result.cluster_points, texts=corpus.texts, topic_params=params.topics)
     return tree, view
 
 

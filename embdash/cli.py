@@ -346,7 +346,7 @@ def mapped_view(args, with_tree: bool = False):
         + ("n/a" if metrics.silhouette is None else f"{metrics.silhouette:.3f}")
     )
     options = view_options(args.topics, args.assign_unclustered, args.assign_threshold)
-    tree, view = corpus_topic_view(corpus, vectors, mapped, params, options, note=warn)
+    tree, view = corpus_topic_view(corpus, vectors, mapped, params, options, model=args.model, note=warn)
     for line in topic_view.view_note(view, tree.n_leaves, options.assign_threshold if options.assign_unclustered else None):
         say(line)
     return (corpus, vectors, params, mapped, view) + ((tree,) if with_tree else ())

@@ -18,7 +18,7 @@ with widgets.shown_errors():
     params = widgets.map_params_controls()
     vectors_key, vectors = cache.vectors(corpus, model_id)
     result = cache.map_result(corpus, vectors_key, vectors, params)
-    tree = cache.topic_tree(corpus, vectors_key, vectors, result, params)
+    tree = cache.topic_tree(corpus, model_id, vectors_key, vectors, result, params)
 
 map_key = stages.map_key(vectors_key, corpus.key, params)
 views.map_metrics(result.metrics, cache.topic_quality(corpus, vectors_key, result, params))
@@ -27,7 +27,7 @@ topic_controls.stability_check(corpus, vectors_key, vectors, params, map_key)
 # How many topics, and the unclustered documents: cut the cached tree, no re-clustering.
 options = topic_controls.view_options(result.metrics.n_clusters)
 edits = topic_controls.current_edits(map_key)
-view = topic_controls.shown_view(result, tree, vectors, options, edits)
+view = topic_controls.shown_view(result, tree, vectors, options, edits, corpus.texts, params.topics)
 topic_controls.view_summary(view, result.metrics.n_clusters)
 
 frame = maps.map_frame(corpus.frame, corpus.text_column, result, view=view)

@@ -215,3 +215,16 @@ def tree_from_json(value: dict) -> TopicTree:
         terms={int(node): [(str(t), float(s)) for t, s in ranked] for node, ranked in value["terms"]},
         word_counts=np.asarray(value.get("word_counts", []), dtype=np.float64),
     )
+
+
+def node_centroids(tree: TopicTree, leaf_centres: np.ndarray) -> np.ndarray:
+    """(2k-1, d) unit vectors: each node's direction, its leaves' unit centroids weighted by their sizes and
+    re-normalised (a leaf: its own centroid)."""
+    k = tree.n_leaves
+    leaf_centres = np.asarray(leaf_centres, dtype=np.float64)
+    sums = np.zeros((len(tree.sizes), leaf_centres.shape[1] if leaf_centres.ndim == 2 else 0))
+    sums[:k] = leaf_centres[:k] * tree.sizes[:k, None]
+    for i, (a, b) in enumerate(tree.merges):
+        sums[k + i] = sums[a] + sums[b]
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)

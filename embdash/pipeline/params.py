@@ -83,6 +83,12 @@ class TopicParams:
         "(de German, es Spanish, fr French, sl Slovene...).",
         options=(AUTO_LANGUAGE, *STOP_WORD_LANGUAGES), label="Language",
     )
+    by_meaning: bool = param(
+        True, "Name each topic by its c-TF-IDF candidate terms re-ranked by meaning: how close each term's "
+        "embedding is to the topic's centre, with varied words (KeyBERT-inspired, with MMR). Off: the plain "
+        "c-TF-IDF order. Terms are embedded once with the map's model and cached.",
+        label="Names by meaning",
+    )
 
     def __post_init__(self):
         if self.language not in (AUTO_LANGUAGE, *STOP_WORD_LANGUAGES):

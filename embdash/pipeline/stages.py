@@ -18,6 +18,7 @@ aside, reported and recomputed), with a small in-memory layer on top for a long-
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
@@ -268,6 +269,38 @@ def map_tree(vectors: np.ndarray, texts: Sequence[str], labels: np.ndarray, para
         {"corpus": corpus_key, "labels": keys.labels, "recipe": hierarchy.RECIPE, **asdict(params.topics)},
         hierarchy.tree_to_json, hierarchy.tree_from_json, note,
     )
+
+
+def map_names(tree: hierarchy.TopicTree, vectors: np.ndarray, labels: np.ndarray, params: MapParams, *,
+              vectors_key: str, corpus_key: str, model_key: str, cache: StageCache, load=None,
+              note: Note = _quiet) -> hierarchy.TopicTree:
+    """The tree with every node's terms re-ranked by meaning (representation.name_topics over its c-TF-IDF
+    candidates), when params.topics.by_meaning; else the tree as it is.
+
+    The terms are embedded with the map's model, through the store's vector cache (`term_vectors`): the model
+    is loaded (`load()`) only for terms never embedded before. Kept as a stage keyed by the tree and the
+    model, so a warm map loads no model. Without `load`, terms not yet embedded keep c-TF-IDF's order, and
+    that partial result is not kept.
+    """
+    from embdash.pipeline import representation
+
+    if not params.topics.by_meaning or tree.n_leaves == 0:
+        return tree
+    key = params_key("topic-names", stage_keys(vectors_key, corpus_key, params).hierarchy, model_key,
+                     representation.DIVERSITY, representation.N_CANDIDATES)
+    named = cache.get_value("topic-names", key, topic_terms_from_json, note)
+    if named is None:
+        candidates = {node: terms[:representation.N_CANDIDATES] for node, terms in tree.terms.items()}
+        wanted = sorted({term for terms in candidates.values() for term, _ in terms})
+        found = term_vectors(wanted, model_key=model_key, store=cache.store, load=load, note=note)
+        centres = hierarchy.node_centroids(tree, clustering.centroids(vectors, labels, tree.n_leaves))
+        named = representation.name_topics(candidates, dict(enumerate(centres)), found,
+                                           n_terms=representation.N_CANDIDATES)
+        if len(found) == len(wanted):
+            cache.put_value("topic-names", key, named, topic_terms_to_json(named),
+                            {"hierarchy": stage_keys(vectors_key, corpus_key, params).hierarchy, "model": model_key,
+                             "diversity": representation.DIVERSITY}, note)
+    return dataclasses.replace(tree, terms=named)
 
 
 def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, vectors_key: str, corpus_key: str,

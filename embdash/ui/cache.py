@@ -187,12 +187,19 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
     return result
 
 
-def topic_tree(corpus: Corpus, vectors_key: str, vectors: np.ndarray, result: maps.MapResult, params: MapParams):
-    """The map's topic tree (cached with the map: changing the number of topics never rebuilds it)."""
-    return stages.map_tree(
-        vectors, corpus.texts, result.labels, params, vectors_key=vectors_key, corpus_key=corpus.key,
-        cache=stage_cache(), note=lambda message: st.warning(plain(message)),
-    )
+def topic_tree(corpus: Corpus, model_id: str, vectors_key: str, vectors: np.ndarray, result: maps.MapResult,
+               params: MapParams):
+    """The map's topic tree, its nodes named by meaning (both cached with the map: changing the number of topics
+    never rebuilds them; the model is loaded only for topic terms it never embedded)."""
+    note = lambda message: st.warning(plain(message))  # noqa: E731
+    tree = stages.map_tree(vectors, corpus.texts, result.labels, params, vectors_key=vectors_key,
+                           corpus_key=corpus.key, cache=stage_cache(), note=note)
+    known = _model_key_without_loading(model_id)
+    model_key = known[0] if known else embedder(model_id, corpus).cache_key
+    with st.spinner("Naming the topics…"):
+        return stages.map_names(tree, vectors, result.labels, params, vectors_key=vectors_key, corpus_key=corpus.key,
+                                model_key=model_key, cache=stage_cache(), load=lambda: embedder(model_id, corpus),
+                                note=note)
 
 
 def stability(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: MapParams):

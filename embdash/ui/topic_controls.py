@@ -225,7 +225,8 @@ def topics_table(view: TopicView, tree_terms_shown: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["topic", "key", "documents", "assigned", "terms"])
 
 
-def shown_view(result, tree: TopicTree, vectors: np.ndarray, options: ViewOptions, edits: TopicEdits) -> TopicView:
+def shown_view(result, tree: TopicTree, vectors: np.ndarray, options: ViewOptions, edits: TopicEdits, texts,
+               topic_params) -> TopicView:
     """The topics as the controls and edits ask; edits that do not fit this map are reported and left out."""
     from embdash.pipeline.topic_view import topic_view
 
@@ -236,13 +237,15 @@ def shown_view(result, tree: TopicTree, vectors: np.ndarray, options: ViewOption
         st.warning(plain(f"The topic edits do not fit this map: it has no topic node {', '.join(map(str, unknown[:5]))} "
                          "(they were made on another map, or the link was cut). Those edits are left out."))
     try:
-        return topic_view(result.labels, tree, vectors, options, edits, cluster_points=result.cluster_points)
+        return topic_view(result.labels, tree, vectors, options, edits, cluster_points=result.cluster_points,
+                          texts=texts, topic_params=topic_params)
     except ValueError as error:
         if edits.is_empty():
             raise
         st.warning(plain(f"The topic edits do not fit this map ({error}); it is shown without them. Clear or "
                          "fix them under 'Edit topics'."))
-        return topic_view(result.labels, tree, vectors, options, TopicEdits(), cluster_points=result.cluster_points)
+        return topic_view(result.labels, tree, vectors, options, TopicEdits(), cluster_points=result.cluster_points,
+                          texts=texts, topic_params=topic_params)
 
 
 def stability_check(corpus, vectors_key: str, vectors: np.ndarray, params, map_key: str) -> None:
