@@ -50,11 +50,10 @@ import argparse
 import json
 import os
 import platform
-import re
 import sys
 import time
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +64,8 @@ sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import bench_topics  # noqa: E402  (the corpora, cached vectors and projections)
-from bench_topics import DATA, RESULTS, MissingCorpus  # noqa: E402
+import bench_topics  # the corpora, cached vectors and projections
+from bench_topics import DATA, RESULTS, MissingCorpus
 
 DOC_START, DOC_END = "<!-- bench_hierarchy:start -->", "<!-- bench_hierarchy:end -->"
 CORPORA = ("r8", "20ng", "election", "slovenian", "news", "news-tass")
@@ -199,7 +198,7 @@ def score(truth: np.ndarray, labels: np.ndarray) -> dict:
     return {"v_clustered": round(float(v_measure_score(truth[clustered], labels[clustered])), 3) if clustered.any() else 0.0,
             "v_all": round(float(v_measure_score(truth, labels)), 3),
             "coverage": round(float(clustered.mean()), 3),
-            "n_topics": int(len(np.unique(labels[clustered])))}
+            "n_topics": len(np.unique(labels[clustered]))}
 
 
 def gap_cut(z: np.ndarray, min_groups: int = 2) -> int:
@@ -352,7 +351,7 @@ def run_corpus(name: str, stability: bool, with_bertopic: bool, previous: dict |
 
         out["bertopic"] = {"v_measure": round(float(v_measure_score(truth[clustered], found[clustered])), 3),
                            "coverage": round(float(clustered.mean()), 3),
-                           "n_topics": int(len(np.unique(found[clustered]))), "source": "this run"}
+                           "n_topics": len(np.unique(found[clustered])), "source": "this run"}
         print(f"  bertopic {out['bertopic']}", flush=True)
     return out
 
@@ -487,8 +486,8 @@ def doc_section(results: dict) -> str:
             "tree of the centroids), every unclustered document assigned (threshold 0). Auto 0.4 x median: merged",
             "by that rule of part 3 (unclustered left alone): V clustered (topics).",
             "",
-            "| corpus | docs | ARI all | ARI clustered in both | clusters | coverage | V clustered "
-            "| ARI cut + assigned | V all, cut + assigned | auto 0.4 x median |",
+            ("| corpus | docs | ARI all | ARI clustered in both | clusters | coverage | V clustered "
+             "| ARI cut + assigned | V all, cut + assigned | auto 0.4 x median |"),
             "| --- | ---: | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for n in stable:
@@ -516,7 +515,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     DATA.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("EMBDASH_DATA_DIR", str(DATA / "embdash"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     out = RESULTS / f"hierarchy-{now.strftime('%Y-%m-%d')}.json"
     results = json.loads(out.read_text()) if out.is_file() else {"corpora": {}}
     if not args.doc_only:
