@@ -148,7 +148,7 @@ def add_view_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument(
         "--topics", type=int, default=0, metavar="N",
-        help="show N topics: the closest clusters are merged until N are left (default 0: every cluster found)",
+        help="show N topics: the closest clusters are merged until N are left (default 0, auto: only clusters much closer than usual are merged, those under 0.4 x the median distance between cluster centres)",
     )
     parser.add_argument(
         "--assign-unclustered", action="store_true",
@@ -331,7 +331,7 @@ def mapped_view(args, with_tree: bool = False):
     from embdash.pipeline.cluster import auto_note
 
     if args.topics < 0:
-        raise EmbdashError(f"--topics must be 0 (every cluster) or more, got {args.topics}.")
+        raise EmbdashError(f"--topics must be 0 (auto) or more, got {args.topics}.")
     params = params_from(args)
     corpus, vectors = embedded_corpus(args)
     say = reporter(args)

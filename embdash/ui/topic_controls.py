@@ -27,7 +27,8 @@ AUTO = "auto"
 
 N_TOPICS_HELP = (
     "Fewer, broader topics: the clusters are merged along the topic tree (the closest topics first), without "
-    "recomputing the map or the clustering. Auto shows every cluster HDBSCAN found."
+    "recomputing the map or the clustering. Auto merges only near-duplicates: clusters whose centres are "
+    "closer than 0.4 times the median distance between two cluster centres of this corpus."
 )
 ASSIGN_HELP = (
     "HDBSCAN leaves out documents it cannot place with confidence (grey, 'unclustered'). On: each of them joins "

@@ -33,16 +33,19 @@ def clustered_topics(at) -> list[str]:
 
 
 def test_fewer_topics_cut_the_tree_without_reprojecting_or_reclustering(app, stage_calls):
-    n_clusters = len(clustered_topics(app))
-    assert n_clusters >= 5
+    n_auto = len(clustered_topics(app))
+    n_clusters = int(next(m.value for m in app.metric if m.label == "Clusters"))
+    assert 5 <= n_auto <= n_clusters
     app.select_slider(key="map.n_topics").set_value("3").run()
     assert not app.exception
     assert len(clustered_topics(app)) == 3
     assert topics_table(app)["size"].sum() == 480  # every document still counted once
     assert stage_calls["project"] == 0 and stage_calls["cluster"] == 0
     assert any(f"3 topics (from {n_clusters} clusters)" in c.value for c in app.caption)
+    app.select_slider(key="map.n_topics").set_value(str(n_clusters)).run()
+    assert len(clustered_topics(app)) == n_clusters  # every cluster its own topic
     app.select_slider(key="map.n_topics").set_value("auto").run()
-    assert len(clustered_topics(app)) == n_clusters
+    assert len(clustered_topics(app)) == n_auto
 
 
 def test_assigning_the_unclustered_reports_the_shares_and_marks_the_documents(app, stage_calls):

@@ -1,6 +1,7 @@
 """The topic tree: cuts of every size, partitions, node terms against a direct c-TF-IDF, the structure it
 finds, and an exact JSON round trip."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -136,5 +137,20 @@ def test_json_round_trip_is_exact(tree):
     assert json.dumps(hierarchy.tree_to_json(again)) == text
 
 
-def test_auto_shows_every_cluster(tree):
-    assert hierarchy.auto_n_topics(tree) == tree.n_leaves
+def test_auto_merges_exactly_the_clusters_closer_than_a_share_of_the_median_distance(tree, clustered):
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+
+    from embdash.pipeline.cluster import centroids
+
+    texts, vectors, labels = clustered
+    centres = centroids(vectors, labels)
+    assert tree.median_distance == pytest.approx(float(np.median(pdist(centres, "cosine"))))
+    # Brute force: scipy's own flat cut of the same linkage at the same distance.
+    threshold = hierarchy.AUTO_CUT_SHARE * tree.median_distance
+    expected = len(set(fcluster(linkage(pdist(centres, "cosine"), "average"), threshold, "distance")))
+    assert hierarchy.auto_n_topics(tree) == expected
+    near = dataclasses.replace(tree, heights=np.full_like(tree.heights, 0.01), median_distance=1.0)
+    assert hierarchy.auto_n_topics(near) == 1  # all near-duplicates: one topic
+    far = dataclasses.replace(tree, median_distance=0.0)
+    assert hierarchy.auto_n_topics(far) == tree.n_leaves
