@@ -72,10 +72,11 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
     --help` explains each). Every stage is cached on what it depends on: a second call with the same data
     and parameters computes nothing.
     The metrics (trustworthiness, silhouette, noise share) are in `frame.attrs["metrics"]`, the topics'
-    coherence (NPMI) and diversity in `frame.attrs["topic_quality"]`.
+    coherence (NPMI) and diversity of the topics shown in `frame.attrs["topic_quality"]`.
 
-    The clusters form a tree of topics: `topics=n` shows n topics (the closest clusters merged; 0: every
-    cluster). `assign_unclustered=True` gives each unclustered document its nearest cluster when their
+    The clusters form a tree of topics: `topics=n` shows n topics (the closest clusters merged; any n at
+    least the number of clusters: every cluster; 0, auto: only near-duplicate clusters merged, those closer
+    than hierarchy.AUTO_CUT_SHARE x the median distance between cluster centroids). `assign_unclustered=True` gives each unclustered document its nearest cluster when their
     cosine reaches `assign_threshold` (None: embdash.pipeline.assign.DEFAULT_THRESHOLD); `assigned` marks
     them. `edits` (embdash.pipeline.topic_view.TopicEdits) renames, merges or splits topics. None of these
     re-runs a projection or the clustering. `frame.attrs["topics"]` says what was shown (see `topics`).
@@ -95,19 +96,16 @@ def map(  # noqa: A001  the notebook call is embdash.map(...), as BERTopic's is 
 
     from embdash.pipeline import maps, stages, topic_view
 
-    corpus = as_corpus(data, text)
-    map_params = map_parameters(**params)
-    vectors = _vectors(corpus, model, store, progress)
-    result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
-    options = view_options(topics, assign_unclustered, assign_threshold)
-    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, model=model, store=store)
+    corpus, vectors, map_params, result, tree, view = _mapped(
+        data, text, model, store, progress, on_stage, view_options(topics, assign_unclustered, assign_threshold),
+        edits, params)
     frame = maps.map_frame(corpus.frame, corpus.text_column, result, view)
     frame.attrs["metrics"] = asdict(result.metrics)
     summary = topic_view.tree_summary(tree, view)
     frame.attrs["topics"] = {name: summary[name] for name in (
         "n_clusters", "n_topics", "assigned", "share_clustered_before", "share_clustered_after")}
-    quality = stages.map_topic_quality(corpus.texts, result.topics, vectors_key=vectors.key, corpus_key=corpus.key,
-                                       params=map_params, cache=stage_cache(store))
+    shown = topic_view.shown_terms(view, map_params.topics.n_terms)
+    quality = stages.map_topic_quality(corpus.texts, shown, corpus_key=corpus.key, cache=stage_cache(store))
     frame.attrs["topic_quality"] = {"coherence": quality.coherence, "diversity": quality.diversity}
     return frame
 
@@ -130,7 +128,8 @@ def topics(
 
     "nodes": every node of the tree (id, parent, children, size in clustered documents, height of its
     merge, terms, label); the leaves 0..k-1 are the clusters and node k + i is the i-th merge. "topics":
-    the topics shown at the chosen level (id, key, name, the nodes they are made of, documents, terms).
+    the topics shown at the chosen level (id, key, name, the nodes they are made of, documents, terms, and
+    "representative": the rows and texts of the three core documents most similar to the topic's centre).
 
     >>> import embdash
     >>> from embdash.dataio.corpus import sample_corpus_path
@@ -141,15 +140,18 @@ def topics(
     >>> root["parent"] is None and root["size"] == sum(n["size"] for n in tree["nodes"][: tree["n_clusters"]])
     True
     """
-    from embdash.pipeline import topic_view
+    import numpy as np
 
-    corpus = as_corpus(data, text)
-    map_params = map_parameters(**params)
-    vectors = _vectors(corpus, model, store, progress)
-    result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
-    options = view_options(topics, assign_unclustered, assign_threshold)
-    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, model=model, store=store)
-    return topic_view.tree_summary(tree, view)
+    from embdash.pipeline import representation, topic_view
+
+    corpus, vectors, _, _, tree, view = _mapped(data, text, model, store, progress, on_stage,
+                                                view_options(topics, assign_unclustered, assign_threshold), edits, params)
+    summary = topic_view.tree_summary(tree, view)
+    core = np.where(view.assigned, -1, view.labels)  # documents assigned by similarity do not represent a topic
+    rows = representation.representative_documents(vectors.vectors, core, k=3)
+    for topic in summary["topics"]:
+        topic["representative"] = [{"row": int(row), "text": corpus.texts[row]} for row in rows.get(topic["id"], [])]
+    return summary
 
 
 def search(
@@ -367,6 +369,16 @@ def stage_cache(store: "Store | None" = None):
     if id(chosen) not in _stage_caches:
         _stage_caches[id(chosen)] = (chosen, StageCache(chosen))
     return _stage_caches[id(chosen)][1]
+
+
+def _mapped(data, text, model, store, progress, on_stage, options, edits, params):
+    """(corpus, vectors, map parameters, MapResult, topic tree, topic view): what map and topics share."""
+    corpus = as_corpus(data, text)
+    map_params = map_parameters(**params)
+    vectors = _vectors(corpus, model, store, progress)
+    result = corpus_map(corpus, vectors, map_params, store=store, on_stage=on_stage)
+    tree, view = corpus_topic_view(corpus, vectors, result, map_params, options, edits, model=model, store=store)
+    return corpus, vectors, map_params, result, tree, view
 
 
 def _vectors(corpus, model: str, store, progress, load=None):

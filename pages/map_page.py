@@ -6,7 +6,7 @@ from dataclasses import asdict
 import numpy as np
 import streamlit as st
 
-from embdash.pipeline import maps, stages
+from embdash.pipeline import maps, stages, topic_view
 from embdash.render import charts, webgl
 from embdash.ui import cache, links, state, topic_controls, views, widgets
 
@@ -21,7 +21,7 @@ with widgets.shown_errors():
     tree = cache.topic_tree(corpus, model_id, vectors_key, vectors, result, params)
 
 map_key = stages.map_key(vectors_key, corpus.key, params)
-views.map_metrics(result.metrics, cache.topic_quality(corpus, vectors_key, result, params))
+metrics_box = st.container()  # filled once the topics shown are known
 topic_controls.stability_check(corpus, vectors_key, vectors, params, map_key)
 
 # How many topics, and the unclustered documents: cut the cached tree, no re-clustering.
@@ -29,6 +29,8 @@ options = topic_controls.view_options(result.metrics.n_clusters)
 edits = topic_controls.current_edits(map_key)
 view = topic_controls.shown_view(result, tree, vectors, options, edits, corpus.texts, params.topics)
 topic_controls.view_summary(view, result.metrics.n_clusters)
+with metrics_box:
+    views.map_metrics(result.metrics, cache.topic_quality(corpus, topic_view.shown_terms(view, params.topics.n_terms)))
 
 frame = maps.map_frame(corpus.frame, corpus.text_column, result, view=view)
 # The corpus's own columns, as map_frame named them (a clash with a map column is renamed).
@@ -76,7 +78,7 @@ picked = on_map if len(on_map) or linked_shown is None else np.flatnonzero(linke
 views.selected_documents(shown, picked, text_column)
 views.more_like_this(shown, frame, vectors, picked, text_column)
 topic_controls.edits_panel(view, edits, map_key)
-views.cluster_overview(corpus.texts, result, view, n_terms=params.topics.n_terms)
+views.cluster_overview(corpus.texts, result, view, n_terms=params.topics.n_terms, points=vectors)
 topic_controls.topic_tree(tree, view, options)
 views.topics_against_columns(shown, columns, within=on_map)
 views.map_download(frame, corpus, model_id, chart=chart, vectors=vectors,

@@ -110,6 +110,13 @@ def test_topics_and_assignment_reuse_the_map_and_agree_with_the_tree(frame, stor
         shown = two[~two["assigned"] & (two["cluster"] == topic["id"])].index
         assert set(shown) == set(base[base["cluster"].isin(leaves)].index)
     assert two.attrs["topics"]["share_clustered_after"] == 1.0
+    vectors = embdash.embed(frame, text="body", store=store)
+    for topic in tree["topics"]:  # brute force: the core documents most similar to the topic's centre
+        members = base[base["cluster"].isin([leaf for node in topic["nodes"] for leaf in leaf_ids(tree, node)])].index
+        centre = vectors[members].mean(axis=0)
+        best = sorted(members, key=lambda row: -float(vectors[row] @ centre))[:3]
+        assert [r["row"] for r in topic["representative"]] == best
+        assert [r["text"] for r in topic["representative"]] == frame["body"][best].tolist()
     with pytest.raises(ValueError, match="topics"):
         embdash.map(frame, text="body", store=store, topics=-1, **SMALL_MAP)
 

@@ -150,17 +150,16 @@ def test_topic_quality_is_kept_beside_the_topics_and_follows_them(corpus, tmp_pa
     texts = corpus[0]
     result = build(corpus, stages.StageCache(Store(tmp_path)))
 
-    def quality(cache, params=PARAMS):
-        return stages.map_topic_quality(texts, result.topics, vectors_key="vectors-a", corpus_key="corpus-a",
-                                        params=params, cache=cache)
+    def quality(cache, terms=result.topics):
+        return stages.map_topic_quality(texts, terms, corpus_key="corpus-a", cache=cache)
 
     first = quality(stages.StageCache(Store(tmp_path)))
     assert first == real(texts, result.topics)
     assert first.coherence > 0.3 and first.diversity > 0.9  # planted topics: coherent, no shared terms
     again = quality(stages.StageCache(Store(tmp_path)))  # a new process: read from the store, exactly
     assert again == first and len(computed) == 1
-    quality(stages.StageCache(Store(tmp_path)), dataclasses.replace(PARAMS, topics=TopicParams(n_terms=3)))
-    assert len(computed) == 2  # other topic settings, other topics: measured again
+    quality(stages.StageCache(Store(tmp_path)), {c: terms[:3] for c, terms in result.topics.items()})
+    assert len(computed) == 2  # other terms (fewer shown, another cut, an edit): measured again
 
 
 def test_the_topic_tree_is_cached_and_views_of_it_run_no_stage(corpus, stage_calls, tmp_path, monkeypatch):

@@ -303,13 +303,14 @@ def map_names(tree: hierarchy.TopicTree, vectors: np.ndarray, labels: np.ndarray
     return dataclasses.replace(tree, terms=named)
 
 
-def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, vectors_key: str, corpus_key: str,
-                      params: MapParams, cache: StageCache, note: Note = _quiet) -> topic_quality.TopicQuality:
-    """Coherence and diversity of a map's topics, kept beside its topic terms (same inputs, same key)."""
-    topics_key = stage_keys(vectors_key, corpus_key, params).topics
+def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, corpus_key: str, cache: StageCache,
+                      note: Note = _quiet) -> topic_quality.TopicQuality:
+    """Coherence and diversity of the topics `terms` names (those shown: cut, edited, named by meaning), keyed
+    by the corpus and the terms themselves, so any view's figures are measured once."""
+    key = params_key("topic-quality", corpus_key, topic_terms_to_json(terms))
     return cache.value(
-        "topic-quality", params_key("topic-quality", topics_key), lambda: topic_quality.topic_quality(list(texts), terms),
-        {"topics": topics_key}, _quality_to_json, _quality_from_json, note,
+        "topic-quality", key, lambda: topic_quality.topic_quality(list(texts), terms),
+        {"corpus": corpus_key}, _quality_to_json, _quality_from_json, note,
     )
 
 

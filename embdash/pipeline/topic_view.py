@@ -248,6 +248,11 @@ def _ancestors(tree: TopicTree, unit: int, leaf_of_part) -> set[int]:
     return set(tree.path_to(unit))
 
 
+def shown_terms(view: TopicView, n_terms: int) -> dict[int, list[tuple[str, float]]]:
+    """Each topic's best `n_terms` terms, as tables list them (what coherence and diversity are measured on)."""
+    return {topic: terms[:n_terms] for topic, terms in view.terms.items()}
+
+
 def _part_terms(texts, topic_params, part_of_doc, assigned, leaf_of_part) -> dict[int, list[tuple[str, float]]]:
     """Each part of a split leaf: c-TF-IDF over its core documents, the two halves of a leaf as the classes."""
     from embdash.pipeline.hierarchy import N_CANDIDATE_TERMS

@@ -214,12 +214,10 @@ def stability(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Map
     return result
 
 
-def topic_quality(corpus: Corpus, vectors_key: str, result: maps.MapResult, params: MapParams):
-    """The map's topic coherence and diversity, through the library's stage cache."""
-    return stages.map_topic_quality(
-        corpus.texts, result.topics, vectors_key=vectors_key, corpus_key=corpus.key, params=params,
-        cache=stage_cache(), note=lambda message: st.warning(plain(message)),
-    )
+def topic_quality(corpus: Corpus, terms: dict):
+    """The coherence and diversity of the topics shown, through the library's stage cache."""
+    return stages.map_topic_quality(corpus.texts, terms, corpus_key=corpus.key, cache=stage_cache(),
+                                    note=lambda message: st.warning(plain(message)))
 
 
 STAGE_LABELS = dict(zip(stages.STAGES, (

@@ -113,13 +113,17 @@ def more_like_this(
     st.dataframe(search.hits_table(frame.loc[:, [text_column, "topic"]], text_column, rows, scores), hide_index=True, width="stretch")
 
 
-def cluster_overview(texts: list[str], result: maps.MapResult, view=None, n_terms: int | None = None) -> None:
-    """A table of the topics shown (the view's, when given: cut, assigned and edited), with examples."""
+def cluster_overview(texts: list[str], result: maps.MapResult, view=None, n_terms: int | None = None,
+                     points: np.ndarray | None = None) -> None:
+    """A table of the topics shown (the view's, when given: cut, assigned and edited), with the documents nearest
+    each topic's centre in `points` (default: the clustering space; the embedding vectors: the most
+    representative documents)."""
     st.subheader("Topics")
+    points = result.cluster_points if points is None else points
     if view is None:
-        table = maps.cluster_table(texts, result.labels, result.topics, points=result.cluster_points)
+        table = maps.cluster_table(texts, result.labels, result.topics, points=points)
     else:
-        table = maps.cluster_table(texts, view.labels, view.terms, points=result.cluster_points, names=view.names,
+        table = maps.cluster_table(texts, view.labels, view.terms, points=points, names=view.names,
                                    assigned=view.assigned, n_terms=n_terms)
     st.dataframe(
         table,
@@ -127,7 +131,8 @@ def cluster_overview(texts: list[str], result: maps.MapResult, view=None, n_term
         width="stretch",
         column_config={
             "share": st.column_config.ProgressColumn("share", format="percent", min_value=0.0, max_value=1.0),
-            "examples": st.column_config.ListColumn("examples", help="Documents closest to the cluster's centre"),
+            "examples": st.column_config.ListColumn("examples", help="The topic's most representative documents: "
+                                                    "those closest to its centre"),
         },
     )
 
