@@ -28,7 +28,7 @@ AUTO = "auto"
 N_TOPICS_HELP = (
     "Fewer, broader topics: the clusters are merged along the topic tree (the closest topics first), without "
     "recomputing the map or the clustering. Auto merges only near-duplicates: clusters whose centres are "
-    "closer than 0.4 times the median distance between two cluster centres of this corpus."
+    f"closer than {hierarchy.AUTO_CUT_SHARE:g} times the median distance between two cluster centres of this corpus."
 )
 ASSIGN_HELP = (
     "HDBSCAN leaves out documents it cannot place with confidence (grey, 'unclustered'). On: each of them joins "
@@ -77,10 +77,10 @@ def current_edits(map_key: str) -> TopicEdits:
     if st.session_state.get(_EDITS_MAP) != map_key:
         from_link = st.query_params.get(EDITS_KEY) if _EDITS_MAP not in st.session_state else None
         if not from_link:  # another map (other settings): its own edits, node ids mean other things there
+            problems_before = len(cache.store().problems)
             stored = topic_edits.load_edits(cache.store(), map_key)
-            for problem in cache.store().problems[-1:]:
-                if "topic-edits" in problem:
-                    st.warning(plain(problem))
+            for problem in cache.store().problems[problems_before:]:  # a damaged edits file, set aside
+                st.warning(plain(problem))
             st.session_state[EDITS_KEY] = topic_edits.edits_to_text(stored or TopicEdits())
         st.session_state[_EDITS_MAP] = map_key
     try:
