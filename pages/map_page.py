@@ -52,7 +52,8 @@ if webgl.use_webgl(len(shown)):
     chart = None
     # The topic first, so every point names its topic whatever the colour.
     hover = webgl.hover_texts(shown[text_column].tolist(), {c: shown[c].tolist() for c in ["topic", *columns[:3]]})
-    big = webgl.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=shown[color_by].tolist(), colour_name=color_by)
+    big = webgl.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=shown[color_by].tolist(), colour_name=color_by,
+                           highlight=linked_shown)
     if big.note:
         st.caption(big.note)
     event = st.plotly_chart(

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from embdash.render import webgl
 from embdash.render.webgl import (
     MAX_POINTS,
     WEBGL_THRESHOLD,
@@ -108,3 +109,16 @@ def test_every_topic_gets_a_trace_and_unclustered_is_grey():
     # another column with as many values still folds past the limit
     folded = map_figure(coords, hover_texts(names), colour=names, colour_name="source")
     assert webgl.OTHER_LABEL in {trace.name for trace in folded.figure.data}
+
+
+def test_points_picked_in_other_charts_are_ringed_on_top():
+    coords = np.random.default_rng(0).normal(size=(300, 2)).astype(np.float32)
+    labels = [f"doc {i}" for i in range(300)]
+    picked = np.zeros(300, dtype=bool)
+    picked[[5, 50, 299]] = True
+    big = webgl.map_figure(coords, labels, colour=[i % 3 for i in range(300)], colour_name="cluster", highlight=picked)
+    last = big.figure.data[-1]
+    assert last.name == webgl.PICKED and sorted(last.customdata.tolist()) == [5, 50, 299]
+    assert last.marker.line.color == "black"
+    plain = webgl.map_figure(coords, labels, colour=[i % 3 for i in range(300)], colour_name="cluster")
+    assert all(trace.name != webgl.PICKED for trace in plain.figure.data)

@@ -32,6 +32,10 @@ PALETTE = (
 NOISE_COLOUR = "#c8c8c8"  # HDBSCAN's unclustered points, as on the Altair map
 
 
+#: The legend entry of the points picked in another chart (the topic tree, the topic charts).
+PICKED = "picked in the charts"
+
+
 def use_webgl(n_points: int) -> bool:
     return n_points > WEBGL_THRESHOLD
 
@@ -93,13 +97,15 @@ def map_figure(
     max_points: int = MAX_POINTS,
     noise_value: Any = -1,
     height: int = 600,
+    highlight: np.ndarray | None = None,
 ) -> BigMap:
     """A Scattergl map of (n, 2) coords. `hover`: labels from hover_texts (already escaped).
 
     `colour`: one value per point; numbers with many distinct values get a colour scale, anything
     else one trace (and legend entry) per value, `noise_value` (and "unclustered") in grey; past
     MAX_LEGEND_GROUPS values, except for a cluster or topic column, the smallest share one trace. Each point's customdata is its
-    corpus row, so a selection maps back to rows with selected_rows().
+    corpus row, so a selection maps back to rows with selected_rows(). `highlight` (a bool per point) rings
+    those points in black, on top: documents picked in another chart.
     """
     import plotly.graph_objects as go
 
@@ -133,6 +139,12 @@ def map_figure(
                     x=coords[rows[mask], 0], y=coords[rows[mask], 1], text=hover_shown[mask], customdata=rows[mask],
                     marker=dict(size=marker_size, color=colour_hex), name=escape_hover(label, 40), **common,
                 ))
+    if highlight is not None and (picked := np.asarray(highlight, dtype=bool)[rows]).any():
+        figure.add_trace(go.Scattergl(
+            x=coords[rows[picked], 0], y=coords[rows[picked], 1], text=hover_shown[picked], customdata=rows[picked],
+            marker=dict(size=marker_size + 4, color="rgba(0,0,0,0)", line=dict(width=1.5, color="black")),
+            name=PICKED, **common,
+        ))
     figure.update_layout(
         height=height, dragmode="lasso", hovermode="closest", margin=dict(l=10, r=10, t=30, b=10),
         legend=dict(title=dict(text=escape_hover(colour_name, 40)), itemsizing="constant"),
