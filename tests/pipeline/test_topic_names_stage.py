@@ -31,7 +31,7 @@ def names(mapped, cache, load, params=PARAMS):
 def load_key():
     from embdash.models.catalogue import DEFAULT_MODEL_ID, expected_cache_key
 
-    return expected_cache_key(DEFAULT_MODEL_ID)
+    return expected_cache_key(DEFAULT_MODEL_ID, "torch", "fp32")  # the minilm fixture's: PyTorch, float32
 
 
 def never_load():
