@@ -101,6 +101,13 @@ SETTINGS: tuple[Setting, ...] = (
         "recall@10 of exact search 0.9998 against float32). Each kind has its own cache folder.",
         _vector_dtype,
     ),
+    Setting(
+        "force_fp32", "EMBDASH_FORCE_FP32", False,
+        "Embed with PyTorch models in float32 even on a CPU with bf16 instructions (AVX512-BF16 or AMX), where "
+        "embdash otherwise runs them in bfloat16 once a check found that faster and agreeing (mean cosine >= "
+        "0.9999). bf16 vectors have their own cache key, so switching re-embeds rather than mixing the two.",
+        _flag,
+    ),
 )
 
 
@@ -112,6 +119,7 @@ class Settings:
     read_only: bool
     password: str
     vector_dtype: str = "float32"
+    force_fp32: bool = False
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -167,6 +175,12 @@ def vector_dtype(environ: Mapping[str, str] | None = None, secrets: Mapping[str,
     """EMBDASH_VECTOR_DTYPE alone ("float32" or "float16"), read like load_settings: a store needs only this
     one, and a bad value of another setting should not stop the CLI from opening its cache."""
     setting = next(s for s in SETTINGS if s.name == "vector_dtype")
+    return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
+
+
+def force_fp32(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> bool:
+    """EMBDASH_FORCE_FP32 alone, read like load_settings: the model loader needs only this one."""
+    setting = next(s for s in SETTINGS if s.name == "force_fp32")
     return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
 
 

@@ -71,12 +71,13 @@ def compiled_umap_on_disk():
 
 @pytest.fixture(scope="session")
 def minilm():
-    """The real default model (all-MiniLM-L6-v2, PyTorch), loaded once for the whole session: modules that only
-    use it need not each pay the load. PyTorch explicitly: once tests/test_onnx_backend.py has exported an ONNX
-    version into the session's data dir, the "auto" choice could be that one instead."""
+    """The real default model (all-MiniLM-L6-v2, PyTorch, float32), loaded once for the whole session: modules that
+    only use it need not each pay the load. PyTorch explicitly: once tests/test_onnx_backend.py has exported an ONNX
+    version into the session's data dir, the "auto" choice could be that one instead. float32 explicitly: it is
+    the reference the ONNX and bf16 paths are checked against (on a bf16 CPU "auto" would run in bf16)."""
     from embdash.models.catalogue import DEFAULT_MODEL_ID, load_embedder
 
-    return load_embedder(DEFAULT_MODEL_ID, backend="torch")
+    return load_embedder(DEFAULT_MODEL_ID, backend="torch", precision="fp32")
 
 
 def map_page_by_link(corpus, timeout: float = 300):

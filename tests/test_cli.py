@@ -52,8 +52,10 @@ def test_embed_keeps_rows_in_order_with_unit_vectors(tmp_path, run_cli, minilm):
     assert pq.read_schema(out).field("embedding").type.value_type == "float"
     assert b"embdash" in pq.read_schema(out).metadata
 
-    # The same vectors as the library computes directly, and the second run embeds nothing.
-    direct = minilm.embed(rows["text"].tolist())
+    # The same vectors as the library computes directly (in the precision the command chose: bf16 on a CPU
+    # with bf16 instructions), and the second run embeds nothing.
+    chosen = json.loads(pq.read_schema(out).metadata[b"embdash"])["cache_key"]
+    direct = (minilm.in_bf16() if chosen.endswith("+bf16") else minilm).embed(rows["text"].tolist())
     np.testing.assert_allclose(vectors, direct, atol=1e-5)
     code, _, err = run_cli("embed", tmp_path / "in.csv", "--text-column", "text", "--out", tmp_path / "again.parquet", data_dir=tmp_path / "data")
     assert code == 0 and "all 40 vectors from the cache (model not loaded)" in err

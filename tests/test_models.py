@@ -103,7 +103,12 @@ def test_every_model_loads_and_embeds_unit_rows_in_order(model_id):
     # a text's vector does not depend on its batch companions (order, padding, dynamic quantisation):
     # the cache stores vectors per text
     alone = np.vstack([embedder.embed([text]) for text in SENTENCES])
-    np.testing.assert_allclose(alone, vectors, atol=1e-5)
+    if getattr(embedder, "precision", "fp32") == "bf16":
+        # bf16 rounds every matrix product to 8 bits of mantissa, so a different batch shape (another kernel
+        # blocking, another summation order) moves elements by up to ~1e-3: as close as bf16 is to float32
+        assert (alone * vectors).sum(axis=1).min() >= 0.9999
+    else:
+        np.testing.assert_allclose(alone, vectors, atol=1e-5)
     assert embedder.cache_key.startswith(f"{model_id}@{embedder.spec.weights_version}")
     counts = embedder.count_tokens(SENTENCES)
     if counts is not None:
@@ -207,7 +212,7 @@ def test_tfidf_lsa_without_enough_texts_says_so():
 # --- custom models and errors ------------------------------------------------------------------------------
 
 def test_custom_st_folder_gives_the_catalogue_vectors(default_model):
-    custom = load_embedder(f"st:{minilm_folder()}")
+    custom = load_embedder(f"st:{minilm_folder()}", precision="fp32")  # default_model is float32
     np.testing.assert_allclose(custom.embed(SENTENCES), default_model.embed(SENTENCES), atol=1e-6)
     assert custom.spec.dim == 384 and custom.cache_key.startswith("st:")
     assert get_spec(f"st:{minilm_folder()}").weights_version == custom.spec.weights_version

@@ -104,6 +104,7 @@ def embed_with_ray(
     problems_before = len(store.problems) if store is not None else 0
     # The driver's choice (ONNX or PyTorch, weights version) is what workers must reproduce.
     worker_backend = "onnx" if embedder.spec.loader == "onnx-export" else ("torch" if backend == "auto" else backend)
+    worker_precision = getattr(embedder, "precision", "fp32")  # bf16 or not: the driver's choice, not the node's
 
     started_ray = _ensure_ray(ray, address)
     try:
@@ -132,7 +133,7 @@ def embed_with_ray(
                 problems: list[str] = []
                 if len(missing):
                     computed, dim, problems = _run(
-                        ray, source, shards, batches, unique_hashes, embedder, worker_backend, dim,
+                        ray, source, shards, batches, unique_hashes, embedder, worker_backend, worker_precision, dim,
                         store, progress, num_workers,
                     )
                 elif progress is not None:
@@ -243,7 +244,7 @@ def hash_shards(shards) -> tuple[list[str], np.ndarray]:
 
 # --- driver side -----------------------------------------------------------------------------------------
 
-def _run(ray, source, shards, batches, unique_hashes, embedder, backend, dim, store, progress, num_workers):
+def _run(ray, source, shards, batches, unique_hashes, embedder, backend, precision, dim, store, progress, num_workers):
     """Stage 2: embed the planned batches on the cluster; returns ({distinct row: vector}, dim, problems)."""
     n_missing = sum(len(rows) for rows in batches)
     plan_ref = ray.put(_plan(batches, unique_hashes))
@@ -260,7 +261,8 @@ def _run(ray, source, shards, batches, unique_hashes, embedder, backend, dim, st
             _batch_row, batch_format="pyarrow").repartition(len(batches)).materialize()
     vectors_out = grouped.map_batches(
         _BatchEmbedder,
-        fn_constructor_kwargs={"model_id": embedder.spec.id, "backend": backend, "cache_key": embedder.cache_key},
+        fn_constructor_kwargs={"model_id": embedder.spec.id, "backend": backend, "precision": precision,
+                               "cache_key": embedder.cache_key},
         batch_size=1,  # one row is one model batch, so batches are never regrouped
         compute=ray.data.ActorPoolStrategy(size=workers),
         num_cpus=1,
@@ -497,8 +499,8 @@ def _batch_row(group: pa.Table) -> pa.Table:
 class _BatchEmbedder:
     """A Ray Data actor: loads the model once, then embeds one batch (one row) per call."""
 
-    def __init__(self, model_id: str, backend: str, cache_key: str):
-        self.embedder = load_embedder(model_id, backend=backend)
+    def __init__(self, model_id: str, backend: str, precision: str, cache_key: str):
+        self.embedder = load_embedder(model_id, backend=backend, precision=precision)
         if self.embedder.cache_key != cache_key:
             raise ModelError(
                 f"A Ray worker loaded {self.embedder.cache_key}, but the driver uses {cache_key}: "

@@ -23,11 +23,25 @@ HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
 
 class SentenceTransformerEmbedder(EmbedderBase):
-    """sentence-transformers does the pooling and normalising the model's own modules.json asks for."""
+    """sentence-transformers does the pooling and normalising the model's own modules.json asks for.
 
-    def __init__(self, spec, model):
+    `bf16`: the matrix products run under bfloat16 autocast (see embdash.models.backends.bf16); the spec
+    then carries its own weights version, hence cache key."""
+
+    def __init__(self, spec, model, bf16: bool = False):
         super().__init__(spec)
         self.model = model
+        self.bf16 = bf16
+
+    @property
+    def precision(self) -> str:
+        return "bf16" if self.bf16 else "fp32"
+
+    def in_bf16(self) -> "SentenceTransformerEmbedder":
+        """The same loaded model, embedding under bf16 autocast (a new embedder: this one stays float32)."""
+        from embdash.models.backends.bf16 import bf16_spec
+
+        return self if self.bf16 else SentenceTransformerEmbedder(bf16_spec(self.spec), self.model, bf16=True)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = text_list(texts)
@@ -35,10 +49,13 @@ class SentenceTransformerEmbedder(EmbedderBase):
             return np.zeros((0, self.spec.dim), dtype=np.float32)
         # encode() sorts by length itself and restores the order. prompt="" keeps a model's configured
         # default prompt out: every model here embeds texts as they are.
-        vectors = self.model.encode(
-            texts, batch_size=BATCH_SIZE, prompt="", normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )
+        from embdash.models.backends.bf16 import autocast
+
+        with autocast(self.bf16):
+            vectors = self.model.encode(
+                texts, batch_size=BATCH_SIZE, prompt="", normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def count_tokens(self, texts: Sequence[str]) -> np.ndarray:
