@@ -207,3 +207,14 @@ def test_forced_precisions_and_other_models(loaded_once, check_calls):
     assert glove.cache_key == expected_cache_key("glove-6b-50d", precision="bf16") and "bf16" not in glove.cache_key
     with pytest.raises(ValueError):
         load_embedder(MINILM, precision="fp8")
+
+
+def test_a_check_that_cannot_run_leaves_the_model_in_float32(loaded_once, monkeypatch):
+    monkeypatch.setattr(bf16, "cpu_has_bf16", lambda cpuinfo=None: True)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no bf16 kernels in this torch build")
+
+    monkeypatch.setattr(bf16, "run_check", broken)
+    embedder = load_embedder(MINILM)
+    assert embedder.precision == "fp32" and embedder.cache_key == loaded_once.cache_key

@@ -153,7 +153,10 @@ def choose_precision(embedder, precision: str = "auto"):
         return embedder.in_bf16()
     uses_bf16 = auto_uses_bf16(embedder.spec)
     if uses_bf16 is None:
-        uses_bf16 = run_check(embedder).accepted
+        try:
+            uses_bf16 = run_check(embedder).accepted
+        except Exception:  # a check that cannot run (an odd torch build, a full disk) must not cost the model
+            uses_bf16 = False
     return embedder.in_bf16() if uses_bf16 else embedder
 
 
