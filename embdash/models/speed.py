@@ -3,7 +3,7 @@
 Work is counted in tokens, not texts: batches run longest first, so a speed in texts per second measured
 on the first (longest) batches would overstate the time left by the ratio of their length to the average.
 Before the first batch the speed is the one last measured with this model on this machine (a small JSON
-file in the data folder), else the catalogue's figure.
+file in the data folder), else the catalogue's figure; after it, this run's own.
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from typing import Callable, Sequence
 from embdash.models.catalogue import measured_speed
 
 SPEEDS_FILE = "embedding-speeds.json"
-# A stored or catalogue speed counts as this many tokens already measured: it steers the first estimates
-# and fades as the run measures its own (about one batch of long documents).
-PRIOR_WEIGHT_TOKENS = 4096
 MIN_SECONDS_TO_REMEMBER = 1.0  # shorter runs measure start-up costs more than speed
 # Tokens per text of the short sentences the catalogue's texts/s were measured on (SICK, bench/models_speed.py),
 # for models whose catalogue entry has no tokens/s of its own.
@@ -27,17 +24,19 @@ CATALOGUE_SENTENCE_TOKENS = 13
 
 
 def seconds_left(done_tokens: float, elapsed: float, remaining_tokens: float,
-                 prior_tokens_per_second: float | None = None,
-                 prior_weight_tokens: float = PRIOR_WEIGHT_TOKENS) -> float | None:
-    """Seconds to embed `remaining_tokens` at the speed measured so far (`done_tokens` in `elapsed` seconds),
-    the prior speed counting as `prior_weight_tokens` measured. None when there is no speed to go by."""
-    tokens, seconds = float(done_tokens), float(elapsed)
-    if prior_tokens_per_second:
-        tokens += prior_weight_tokens
-        seconds += prior_weight_tokens / prior_tokens_per_second
-    if tokens <= 0 or seconds <= 0:
+                 prior_tokens_per_second: float | None = None) -> float | None:
+    """Seconds to embed `remaining_tokens` at the speed measured so far (`done_tokens` in `elapsed` seconds);
+    before anything is done, at the prior speed. None when there is no speed to go by.
+
+    The prior is not blended in afterwards: a stored speed from a quiet machine misled the estimate by
+    half on a busy one, where the first batch had already measured the truth."""
+    if done_tokens > 0 and elapsed > 0:
+        speed = done_tokens / elapsed
+    elif prior_tokens_per_second:
+        speed = prior_tokens_per_second
+    else:
         return None
-    return max(float(remaining_tokens), 0.0) * seconds / tokens
+    return max(float(remaining_tokens), 0.0) / speed
 
 
 def time_left_text(seconds: float | None) -> str:
