@@ -245,7 +245,7 @@ def embedded_corpus(args):
     say = reporter(args)
     say(f"{args.input.name}: {len(corpus):,} documents, text column {corpus.text_column!r}")
     store = store_or_default(None)
-    progress = None if args.quiet else progress_printer()
+    progress = None if args.quiet else time_left_printer()
 
     def load():
         from embdash.models.catalogue import load_embedder
@@ -259,11 +259,12 @@ def embedded_corpus(args):
 
         embedder = load()
         say(f"embedding on Ray ({args.ray_address or 'a local Ray with this machine’s cores'})…")
-        result = embed_with_ray(corpus, args.model, store, progress=progress, address=args.ray_address, embedder=embedder)
+        counts = None if args.quiet else progress_printer()
+        result = embed_with_ray(corpus, args.model, store, progress=counts, address=args.ray_address, embedder=embedder)
         key = vectors_key(corpus.key, embedder.cache_key, store.vector_dtype)
         vectors = CorpusVectors(key, embedder.cache_key, result.vectors, result, embedder)
     else:
-        vectors = corpus_vectors(corpus, args.model, store, load=load, progress=progress)
+        vectors = corpus_vectors(corpus, args.model, store, load=load, on_batch=progress)
     report_embedding(vectors, say)
     return corpus, vectors
 
@@ -283,13 +284,27 @@ def reporter(args):
     return (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
 
 
-def progress_printer():
-    def show(done: int, total: int) -> None:
-        if total:
-            end = "\n" if done == total else "\r"
-            print(f"embedding {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+def time_left_printer():
+    """An on_batch callback printing "embedding 2,400/7,528, about 3 min 20 s left" over itself on stderr."""
+    from embdash.models.speed import time_left_text
+
+    def show(progress) -> None:
+        if not progress.total:
+            return
+        finished = progress.done == progress.total
+        left = "" if finished or progress.seconds_left is None else f", {time_left_text(progress.seconds_left)}"
+        line = f"embedding {progress.done:,}/{progress.total:,}{left}"
+        print(line.ljust(60), end="\n" if finished else "\r", file=sys.stderr, flush=True)
 
     return show
+
+
+def progress_printer():
+    """A progress(done, total) callback printing the counts alone, for what gives no time estimate."""
+    from embdash.models.embed import EmbedProgress
+
+    show = time_left_printer()
+    return lambda done, total: show(EmbedProgress(done, total, None))
 
 
 def run_embed(args) -> int:

@@ -15,3 +15,12 @@ class ModelError(EmbdashError):
 
 class CacheError(EmbdashError):
     """The data directory cannot be used (not writable, disk full...)."""
+
+
+class EmbeddingStopped(EmbdashError):
+    """Embedding was stopped between batches when asked to; the vectors computed before are in the cache."""
+
+    def __init__(self, done: int, total: int):
+        self.done, self.total = done, total
+        super().__init__(f"Stopped after {done:,} of {total:,} new texts; they are kept, "
+                         f"the rest will be embedded next time.")

@@ -166,3 +166,16 @@ def test_bad_input_exits_2_with_one_line(tmp_path, run_cli, args, content, words
     assert len(message) == 1 and message[0].startswith("embdash: ")
     assert words.lower() in message[0].lower()
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_embedding_progress_says_the_time_left_in_minutes_and_seconds(capsys):
+    from embdash.cli import time_left_printer
+    from embdash.models.embed import EmbedProgress
+
+    show = time_left_printer()
+    show(EmbedProgress(2400, 7528, 200.4))
+    show(EmbedProgress(7528, 7528, 0.0))
+    err = capsys.readouterr().err
+    assert "embedding 2,400/7,528, about 3 min 20 s left" in err
+    assert "200" not in err  # never raw seconds
+    assert err.rstrip(" \n").endswith("embedding 7,528/7,528") and err.endswith("\n")

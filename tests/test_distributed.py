@@ -19,7 +19,13 @@ from embdash.models.distributed import (
     local_runtime_env,
     shard_count,
 )
-from embdash.models.embed import BATCH_SIZE, embed_corpus, embed_texts
+from embdash.models.embed import (
+    BATCH_SIZE,
+    batch_plan,
+    embed_corpus,
+    embed_texts,
+    planned_tokens,
+)
 from tests.conftest import REPO
 
 ray = pytest.importorskip("ray")
@@ -103,9 +109,13 @@ def test_ray_engine_equals_the_local_path_byte_for_byte(local_ray, corpus, tmp_p
     assert remote.vectors.tobytes() == local.vectors.tobytes()
     assert (remote.n_total, remote.n_unique, remote.n_cached, remote.n_computed) == (
         local.n_total, local.n_unique, local.n_cached, local.n_computed)
-    assert 0 < remote.n_cached and remote.n_computed > BATCH_SIZE  # some cached, two batches on two workers
+    assert 0 < remote.n_cached and remote.n_computed > BATCH_SIZE  # some cached, several batches on two workers
     assert seen[0] == (0, remote.n_computed) and seen[-1] == (remote.n_computed, remote.n_computed)
-    assert len(seen) == 1 + -(-remote.n_computed // BATCH_SIZE)  # one report per batch
+    unique = list(dict.fromkeys(corpus.texts))
+    missing = [t for t in unique if t not in set(corpus.texts[::5])]
+    plan = batch_plan(np.arange(len(missing)), planned_tokens(missing, embedder))
+    assert len(seen) == 1 + len(plan)  # one report per batch of the local path's plan
+    assert [d for d, _ in seen] == [0, *np.cumsum([len(rows) for rows in plan])]
 
     # The same cache files: the same part names (named by their hashes, in order) with the same rows.
     assert cache_contents(ray_store, key) == cache_contents(local_store, key)

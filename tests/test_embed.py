@@ -58,6 +58,42 @@ def test_batch_plan_orders_longest_first_with_ties_in_given_order():
     assert embed_module.batch_plan(np.zeros(0, np.int64), lengths) == []
 
 
+def test_batch_plan_keeps_each_batch_within_the_token_budget():
+    rng = np.random.default_rng(3)
+    tokens = rng.integers(1, 300, size=500)
+    batches = embed_module.batch_plan(np.arange(500), tokens, batch_size=64, token_budget=2048)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(500))  # every row once
+    for rows in batches:
+        padded = tokens[rows].max() * len(rows)  # each text padded to the batch's longest
+        assert len(rows) <= 64 and (padded <= 2048 or len(rows) == 1)
+    ordered = np.concatenate([tokens[rows] for rows in batches])
+    assert (np.diff(ordered) <= 0).all()  # most tokens first
+    for rows in batches[:-1]:  # none smaller than it need be: one more text would break a limit
+        assert len(rows) == 64 or tokens[rows[0]] * (len(rows) + 1) > 2048
+    assert len(batches[0]) == 2048 // tokens.max()
+    short = embed_module.batch_plan(np.arange(100), np.full(100, 10), batch_size=64, token_budget=2048)
+    assert [len(rows) for rows in short] == [64, 36]  # short sentences go batch_size at a time
+
+
+def test_a_text_over_the_budget_goes_alone():
+    batches = embed_module.batch_plan(np.arange(3), np.array([5000, 10, 10]), batch_size=8, token_budget=100)
+    assert [b.tolist() for b in batches] == [[0], [1, 2]]
+
+
+def test_planned_tokens_are_the_tokenizers_count_capped_at_the_models_limit():
+    from dataclasses import replace
+
+    embedder = PlantedTopicsEmbedder(spec=replace(PlantedTopicsEmbedder().spec, max_tokens=5))
+    assert embed_module.planned_tokens(["one two", "a b c d e f g h"], embedder).tolist() == [2, 5]
+
+    class NoTokenizer(PlantedTopicsEmbedder):
+        def count_tokens(self, texts):
+            return None
+
+    estimated = embed_module.planned_tokens(["one two three", "word " * 30], NoTokenizer())
+    assert estimated.tolist() == [6, 42]  # 4 tokens per 3 words, plus two special tokens
+
+
 def test_local_engine_embeds_the_batches_of_batch_plan(store):
     texts = ["a" * (1 + (i * 7) % 23) + f" text {i}" for i in range(150)] + ["a duplicate", "a duplicate"]
     seen = []
@@ -69,15 +105,15 @@ def test_local_engine_embeds_the_batches_of_batch_plan(store):
 
     embed_texts(texts, Recording(), store=store, batch_size=32)
     distinct = list(dict.fromkeys(texts))
-    lengths = np.array([len(t) for t in distinct])
-    planned = embed_module.batch_plan(np.arange(len(distinct)), lengths, batch_size=32)
+    tokens = embed_module.planned_tokens(distinct, Recording())
+    planned = embed_module.batch_plan(np.arange(len(distinct)), tokens, batch_size=32)
     assert seen == [[distinct[r] for r in rows] for rows in planned]
 
 
 def test_both_engines_share_one_batch_plan_and_batch_size():
     from embdash.models import distributed
 
-    assert distributed.batch_plan is embed_module.batch_plan
+    assert distributed.planned_batches is embed_module.planned_batches
     assert not hasattr(distributed, "BATCH_SIZE")  # the Ray engine batches by embed.BATCH_SIZE
     assert embed_module.embed_texts.__defaults__[-1] == embed_module.BATCH_SIZE
 

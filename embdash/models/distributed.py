@@ -4,8 +4,9 @@ Ray Data reads the corpus itself, in shards: the text column of a parquet file (
 corpora/<key>.parquet, or a temporary one when there is no store) becomes `num_shards` blocks.
   1. On the cluster, each shard hashes its texts (text_hash) and returns only hash and length.
   2. The driver (the machine with the store) keeps one of each text, looks up the cache and plans
-     the batches with embed_texts' own `batch_plan`: distinct texts the cache lacks, longest first,
-     ties in first-seen order, BATCH_SIZE per model call.
+     the batches with embed_texts' own `planned_batches`: distinct texts the cache lacks, most tokens
+     first, ties in first-seen order, at most BATCH_SIZE texts and TOKENS_PER_BATCH tokens per model call
+     (tokens counted on the driver, which has the texts and the model's tokenizer).
   3. The plan goes to the cluster once (ray.put); each shard keeps the texts the plan names, a
      groupby brings each batch's texts together in plan order, and actors (one model copy each)
      embed one batch per call. Vectors come back as raw float32 bytes; the driver writes them to
@@ -52,10 +53,10 @@ from embdash.models.embed import (
     SAVE_EVERY,
     EmbedResult,
     assembled_result,
-    batch_plan,
     cached_vectors,
     distinct_hashes,
     model_provenance,
+    planned_batches,
 )
 
 RAY_REQUIREMENT = "ray==2.60.0"
@@ -111,12 +112,11 @@ def embed_with_ray(
         with _quiet_ray_data_logs(), tempfile.TemporaryDirectory(prefix="embdash-ray-") as scratch:
             source = corpus_source(corpus, store, Path(scratch))
             shards = num_shards or shard_count(ray, len(corpus))
-            hashes, lengths = hash_shards(corpus_shards(ray, source, shards))
+            hashes, _ = hash_shards(corpus_shards(ray, source, shards))
             if len(hashes) != len(corpus):
                 raise ModelError(
                     f"Ray read {len(hashes):,} texts from {source.path.name}; the corpus has {len(corpus):,}.")
             unique_hashes, first_position, inverse = distinct_hashes(hashes)
-            unique_lengths = lengths[first_position]
 
             cached, found = cached_vectors(store, cache_key, unique_hashes)
             # The same lock as the local path: a dashboard session embedding these texts meanwhile is waited for.
@@ -126,7 +126,7 @@ def embed_with_ray(
                     cached, found = cached_vectors(store, cache_key, unique_hashes)
                 if found.any() and embedder.spec.dim and cached.shape[1] != embedder.spec.dim:
                     found[:] = False  # as embed_texts: the cache disagrees with the model, recompute
-                batches = batch_plan(np.flatnonzero(~found), unique_lengths)
+                batches, _ = planned_batches(corpus.texts, first_position, np.flatnonzero(~found), embedder)
                 missing = np.concatenate(batches) if batches else np.zeros(0, np.int64)
                 dim = embedder.spec.dim or (cached.shape[1] if found.any() else None)
                 computed: dict[int, np.ndarray] = {}

@@ -16,16 +16,30 @@ import numpy as np
 
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.store import Store
-from embdash.errors import CacheError, ModelError
+from embdash.errors import CacheError, EmbeddingStopped, ModelError
 from embdash.hashing import params_key, text_hash
 from embdash.models.catalogue import Embedder
+from embdash.models.speed import RunClock, prior_tokens_per_second, remember_speed
 
 SAVE_EVERY = 4096  # vectors per part file written during a run
-# Texts per model call, for every engine: a transformer's vector for a text changes in its last bits with
-# the batch it is padded in, so only the same batches give the same vectors.
+# At most this many texts and this many tokens per model call, for every engine: a transformer's vector for a
+# text changes in its last bits with the batch it is padded in, so only the same batches give the same vectors.
+# The token budget keeps calls on long documents short (a progress step, and a chance to stop, every few
+# seconds); short sentences still go BATCH_SIZE at a time.
 BATCH_SIZE = 256
+TOKENS_PER_BATCH = 4096
 
 Progress = Callable[[int, int], None]
+OnBatch = Callable[["EmbedProgress"], None]
+
+
+@dataclass(frozen=True)
+class EmbedProgress:
+    """Where a run stands after a batch (and once before the first): for a progress bar and its time left."""
+
+    done: int  # distinct texts embedded so far in this run
+    total: int  # distinct texts this run embeds
+    seconds_left: float | None  # estimated; None when there is nothing to estimate from
 
 
 def vectors_key(corpus_key: str, model_cache_key: str, vector_dtype="float32") -> str:
@@ -95,9 +109,12 @@ def corpus_vectors(
     *,
     load: Callable[[], Embedder] | None = None,
     progress: Progress | None = None,
+    on_batch: OnBatch | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> CorpusVectors:
     """The corpus's vectors: from the store without the model when all are there, else by loading the model
-    (`load()`, default load_embedder(model_id, fit_texts=corpus.texts)) and embedding what the store lacks."""
+    (`load()`, default load_embedder(model_id, fit_texts=corpus.texts)) and embedding what the store lacks.
+    `progress`, `on_batch`, `should_stop`: as embed_texts."""
     dtype = store.vector_dtype
     warm = stored_vectors(corpus.texts, model_id, store)
     if warm is not None:
@@ -109,7 +126,7 @@ def corpus_vectors(
         embedder = load_embedder(model_id, fit_texts=corpus.texts)
     else:
         embedder = load()
-    result = embed_corpus(corpus, embedder, store, progress=progress)
+    result = embed_texts(corpus.texts, embedder, store, progress=progress, on_batch=on_batch, should_stop=should_stop)
     key = vectors_key(corpus.key, embedder.cache_key, dtype)
     return CorpusVectors(key, embedder.cache_key, result.vectors, result, embedder)
 
@@ -130,10 +147,17 @@ def embed_texts(
     store: Store | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    *,
+    on_batch: OnBatch | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> EmbedResult:
     """Vectors for `texts`, computing only distinct texts the store lacks. `store=None`: no cache.
 
     `progress(done, total)` counts distinct texts to compute: (0, total) first, then after each batch.
+    `on_batch(EmbedProgress)` is called at the same moments, with the estimated time left.
+    `should_stop()` is asked before each batch: when it says True, the batches done are saved and
+    EmbeddingStopped is raised (a later call embeds only the rest). An exception raised by a callback
+    (a Streamlit rerun, Ctrl-C) also keeps the batches done.
     Raises ModelError if the model returns malformed vectors; a cache that cannot be written is only
     a problem note (the vectors are still returned).
     """
@@ -154,7 +178,8 @@ def embed_texts(
             # Another session or process may have embedded them while we waited for the lock.
             cached, found = cached_vectors(store, embedder.cache_key, unique_hashes)
         found, missing, computed, write_problems = _fill_missing(
-            texts, embedder, store, unique_hashes, first_position, cached, found, batch_size, progress)
+            texts, embedder, store, unique_hashes, first_position, cached, found, batch_size,
+            _Reporter(progress, on_batch, should_stop, embedder, store))
 
     dim = computed.shape[1] if len(missing) else (cached.shape[1] if found.any() else (embedder.spec.dim or 0))
     # The store's dtype: vectors computed now equal, bit for bit, what a later run reads back.
@@ -183,7 +208,7 @@ def assembled_result(unique_vectors, cached, found, inverse, n_computed: int, st
     )
 
 
-def _fill_missing(texts, embedder, store, unique_hashes, first_position, cached, found, batch_size, progress):
+def _fill_missing(texts, embedder, store, unique_hashes, first_position, cached, found, batch_size, reporter):
     """Embed the distinct texts not `found` in the cache, saving them as they come.
 
     Returns (found, missing rows, their computed vectors, problems saving them)."""
@@ -192,26 +217,62 @@ def _fill_missing(texts, embedder, store, unique_hashes, first_position, cached,
     if found.any() and cached.shape[1] != expected_dim:
         found[:] = False  # the cache disagrees with the model: recompute rather than mix dimensions
 
-    lengths = np.fromiter((len(texts[p]) for p in first_position), dtype=np.int64, count=len(first_position))
-    batches = batch_plan(np.flatnonzero(~found), lengths, batch_size)
+    batches, tokens = planned_batches(texts, first_position, np.flatnonzero(~found), embedder, batch_size)
     missing = np.concatenate(batches) if batches else np.zeros(0, np.int64)
     try:
-        computed = _compute(embedder, texts, first_position, unique_hashes, batches, expected_dim, progress, writer)
+        computed = _compute(embedder, texts, first_position, unique_hashes, batches, tokens, expected_dim, reporter,
+                            writer)
     finally:
         writer.flush()  # also on interruption: keep what was computed
     return found, missing, computed, writer.problems
 
 
-def batch_plan(rows: np.ndarray, lengths: np.ndarray, batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
-    """`rows` in the batches to embed them in, for every engine: longest text first, so similar lengths share
-    a batch and little is padded (as sentence-transformers does), ties in the given order, `batch_size` rows
-    per batch. `lengths[row]` is the length in characters of the row's text.
+def planned_batches(texts: Sequence[str], first_position: np.ndarray, rows: np.ndarray, embedder: Embedder,
+                    batch_size: int = BATCH_SIZE) -> tuple[list[np.ndarray], np.ndarray]:
+    """(batch_plan of the distinct `rows`, every distinct row's planned tokens, 0 for rows not planned):
+    the one plan of every engine, from the distinct texts (`texts[first_position[row]]`)."""
+    tokens = np.zeros(len(first_position), dtype=np.int64)
+    tokens[rows] = planned_tokens([texts[first_position[r]] for r in rows], embedder)
+    return batch_plan(rows, tokens, batch_size), tokens
+
+
+def planned_tokens(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
+    """The work each text makes for the model, in tokens: its tokenizer's count where it has one, else an
+    estimate from the words; at most the model's limit (longer texts are cut). What batches are planned by."""
+    count_tokens = getattr(embedder, "count_tokens", None)  # optional for embedders made outside the catalogue
+    counts = count_tokens(texts) if texts and count_tokens is not None else None
+    if counts is None:
+        counts = [estimated_tokens(t) for t in texts]
+    counts = np.asarray(counts, dtype=np.int64)
+    limit = embedder.spec.max_tokens
+    return np.minimum(counts, limit) if limit else counts
+
+
+def estimated_tokens(text: str) -> int:
+    """About a word-piece tokenizer's count: 4 tokens for 3 words, plus the two special tokens."""
+    return len(text.split()) * 4 // 3 + 2
+
+
+def batch_plan(rows: np.ndarray, tokens: np.ndarray, batch_size: int = BATCH_SIZE,
+               token_budget: int = TOKENS_PER_BATCH) -> list[np.ndarray]:
+    """`rows` in the batches to embed them in, for every engine: most tokens first, so similar lengths share
+    a batch and little is padded (as sentence-transformers does), ties in the given order. A batch holds at
+    most `batch_size` rows and, padded to its longest text, at most `token_budget` tokens (a longer text goes
+    alone). `tokens[row]` is the row's planned_tokens.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     rows = np.asarray(rows, dtype=np.int64)
-    ordered = rows[np.argsort(-np.asarray(lengths)[rows], kind="stable")]
-    return [ordered[start:start + batch_size] for start in range(0, len(ordered), batch_size)]
+    tokens = np.asarray(tokens)
+    ordered = rows[np.argsort(-tokens[rows], kind="stable")]
+    batches, start = [], 0
+    while start < len(ordered):
+        # Longest first: the batch's first text sets its padded length.
+        per_text = max(int(tokens[ordered[start]]), 1)
+        size = min(batch_size, max(token_budget // per_text, 1))
+        batches.append(ordered[start:start + size])
+        start += size
+    return batches
 
 
 def distinct_hashes(hashes: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -230,26 +291,59 @@ def cached_vectors(store: Store | None, cache_key: str, hashes: list[str]) -> tu
     return store.load_vectors(cache_key, hashes)
 
 
-def _compute(embedder, texts, first_position, unique_hashes, batches, expected_dim, progress, writer):
+def _compute(embedder, texts, first_position, unique_hashes, batches, tokens, expected_dim, reporter, writer):
     """Embed the distinct texts at the rows of each batch, batch by batch; returns their vectors in batch order."""
-    total = sum(len(rows) for rows in batches)
-    if progress is not None:
-        progress(0, total)
+    reporter.start([int(tokens[rows].sum()) for rows in batches], [len(rows) for rows in batches])
     computed = []
-    done = 0
     for rows in batches:
+        reporter.stop_if_asked()
         batch_texts = [texts[first_position[r]] for r in rows]
         vectors = _validated(embedder.embed(batch_texts), len(batch_texts), expected_dim, embedder)
         expected_dim = vectors.shape[1]  # later batches must agree with the first
         vectors = vectors.astype(writer.dtype, copy=False)  # rounded as the store will keep them
         computed.append(vectors)
         writer.add([unique_hashes[r] for r in rows], vectors)
-        done += len(rows)
-        if progress is not None:
-            progress(done, total)
+        reporter.batch_done()
+    reporter.finish()
     if not computed:
         return np.zeros((0, expected_dim or 0), writer.dtype)
     return np.concatenate(computed)
+
+
+class _Reporter:
+    """Reports a run's progress and time left after each batch, stops it when asked, and remembers the
+    speed measured (in the data folder) for the next run's first estimate."""
+
+    def __init__(self, progress: Progress | None, on_batch: OnBatch | None, should_stop: Callable[[], bool] | None,
+                 embedder: Embedder, store: Store | None):
+        self.progress, self.on_batch, self.should_stop = progress, on_batch, should_stop
+        self.embedder = embedder
+        self.folder = None if store is None else store.root
+        self.clock = None
+
+    def start(self, batch_tokens: list[int], batch_texts: list[int]) -> None:
+        self.clock = RunClock(batch_tokens, batch_texts, prior_tokens_per_second(self.embedder, self.folder))
+        self._report()
+
+    def stop_if_asked(self) -> None:
+        if self.should_stop is not None and self.should_stop():
+            self.finish()
+            raise EmbeddingStopped(self.clock.done_texts, self.clock.total_texts)
+
+    def batch_done(self) -> None:
+        self.clock.batch_done()
+        self._report()
+
+    def finish(self) -> None:
+        speed = self.clock.measured_tokens_per_second()
+        if self.folder is not None and speed is not None:
+            remember_speed(self.folder, self.embedder.cache_key, speed)
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.clock.done_texts, self.clock.total_texts)
+        if self.on_batch is not None:
+            self.on_batch(EmbedProgress(self.clock.done_texts, self.clock.total_texts, self.clock.seconds_left()))
 
 
 def _validated(output, n_texts: int, expected_dim: int | None, embedder) -> np.ndarray:

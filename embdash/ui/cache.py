@@ -7,8 +7,8 @@ arguments (Streamlit does not hash them); the cache key is our own content key p
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
+from typing import NoReturn
 
 import numpy as np
 import streamlit as st
@@ -16,9 +16,17 @@ import streamlit as st
 from embdash.config import data_dir
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.store import Store
+from embdash.errors import EmbeddingStopped
 from embdash.hashing import params_key
 from embdash.models.catalogue import get_spec, load_embedder
-from embdash.models.embed import CorpusVectors, embed_texts, stored_under, vectors_key
+from embdash.models.embed import (
+    CorpusVectors,
+    EmbedProgress,
+    embed_texts,
+    stored_under,
+    vectors_key,
+)
+from embdash.models.speed import time_left_text
 from embdash.pipeline import maps, reduce, stages
 from embdash.pipeline.params import MapParams
 from embdash.pipeline.stages import StageCache
@@ -137,28 +145,66 @@ def _remember(key: str, vectors: np.ndarray) -> None:
 
 def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.ndarray:
     """Vectors of `texts`, from memory (by `key`), else from the store or the model with a progress bar
-    that counts `what` (texts, chunks) and estimates the time left."""
+    that counts `what` (texts, chunks) and estimates the time left, and a button that stops embedding.
+
+    Stopped, the page says what was kept and stops there until asked to embed the rest (st.stop)."""
     memory = _vectors_in_memory()
     if key in memory:
         return memory[key]
+    if _STOPPED + key in st.session_state:
+        _say_stopped(key, what)
     bar = st.progress(0.0, text="Checking the embedding cache…")
-    started = time.monotonic()
+    stop_button = st.empty()
+    # Pressing it reruns the script: this run ends at its next progress update (its batches done are saved),
+    # or between batches through should_stop; the rerun sees the request and says what was kept.
+    stop_button.button("Stop embedding", key=f"stop-embedding-{key}", on_click=ask_to_stop, args=(key,),
+                       help="Keeps what is embedded so far; the rest is embedded next time.")
 
-    def show_progress(done: int, total: int) -> None:
-        if total == 0:
-            return
-        elapsed = time.monotonic() - started
-        eta = f", about {elapsed / done * (total - done):.0f} s left" if done else ""
-        bar.progress(done / total, text=f"Embedding with {model.spec.name}: {done:,} of {total:,} new {what}{eta}")
+    def show_progress(progress: EmbedProgress) -> None:
+        st.session_state[_PROGRESS + key] = (progress.done, progress.total)
+        if progress.total:
+            bar.progress(progress.done / progress.total,
+                         text=f"Embedding with {model.spec.name}: {progress.done:,} of {progress.total:,} new {what}, "
+                              f"{time_left_text(progress.seconds_left)}")
 
-    result = embed_texts(texts, model, store(), progress=show_progress)
+    try:
+        result = embed_texts(texts, model, store(), on_batch=show_progress,
+                             should_stop=lambda: _STOPPED + key in st.session_state)
+    except EmbeddingStopped as stopped:
+        st.session_state[_STOPPED + key] = (stopped.done, stopped.total)
+        bar.empty()
+        stop_button.empty()
+        _say_stopped(key, what)
     bar.empty()
+    stop_button.empty()
     for problem in result.problems:
         st.warning(plain(problem))
     if result.n_computed:
         st.toast(f"Embedded {result.n_computed:,} new {what} in {result.seconds:.1f} s; {result.n_cached:,} came from the cache.")
     _remember(key, result.vectors)
     return result.vectors
+
+
+_PROGRESS = "embedding-progress:"  # + vectors key: (done, total) after the last batch
+_STOPPED = "embedding-stopped:"  # + vectors key: (done, total) when the user stopped embedding
+
+
+def ask_to_stop(key: str) -> None:
+    """The stop button's callback: embedding `key` stops after the batch under way (which is kept too)."""
+    st.session_state[_STOPPED + key] = st.session_state.get(_PROGRESS + key, (0, 0))
+
+
+def _embed_the_rest(key: str) -> None:
+    st.session_state.pop(_STOPPED + key, None)
+
+
+def _say_stopped(key: str, what: str) -> NoReturn:
+    """Say what a stop kept, offer to go on, and end this run of the page."""
+    done, total = st.session_state[_STOPPED + key]
+    st.info(f"Stopped after {done:,} of {total:,} new {what}; they are kept, the rest will be embedded next time.")
+    st.button(f"Embed the remaining {max(total - done, 0):,} {what}", key=f"embed-rest-{key}", type="primary",
+              on_click=_embed_the_rest, args=(key,))
+    st.stop()
 
 
 @st.cache_resource(show_spinner=False)

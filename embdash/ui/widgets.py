@@ -8,7 +8,7 @@ from dataclasses import fields
 import streamlit as st
 
 from embdash.errors import EmbdashError
-from embdash.models.catalogue import get_spec
+from embdash.models.catalogue import get_spec, speed_label
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from embdash.ui import cache, gate, links, server_settings, state
@@ -74,8 +74,7 @@ def model_badge(model_id: str) -> None:
         dim = f"{spec.dim}-d"
     else:
         dim = "dimension set by the corpus" if spec.fitted_on_corpus else "dimension known once loaded"
-    speed = f"~{spec.docs_per_second:,.0f} texts/s on 2 cores" if spec.docs_per_second else "speed not measured"
-    st.caption(plain(f"{spec.name} · {dim} · {speed} · {spec.languages} · {spec.licence}"))
+    st.caption(plain(f"{spec.name} · {dim} · {speed_label(spec)} · {spec.languages} · {spec.licence}"))
 
 
 def sidebar() -> None:

@@ -3,7 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from embdash.models.backends.common import package_file
-from embdash.models.catalogue import MINILM_PACKAGE
+from embdash.models.catalogue import MINILM_PACKAGE, measured_speed
 from tests.conftest import REPO
 
 APP = REPO / "streamlit_app.py"
@@ -38,4 +38,7 @@ def test_switching_model_rebuilds_the_map():
     at.selectbox(key="model_id").set_value("glove-6b-50d").run()
     assert not at.exception
     assert any("GloVe" in c.value for c in at.sidebar.caption)
+    glove = measured_speed("glove-6b-50d")  # the speed says which machine it was measured on
+    label = f"texts/s on {glove.cores} cores ({glove.cpu}, measured {glove.measured})"
+    assert any(label in c.value.replace("\\", "") for c in at.sidebar.caption)
     assert {m.label for m in at.metric} >= {"Trustworthiness (2-D)", "Clusters"}
