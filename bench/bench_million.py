@@ -176,8 +176,9 @@ def sentence_groups(source_dir: Path) -> list[list[str]]:
     return [list(sentences) for sentences in groups.values() if len(sentences) >= 2]
 
 
-def make_texts(n: int, groups: list[list[str]], seed: int = SEED) -> list[str]:
-    """n distinct documents, each two different sentences of one group (see the module's docstring)."""
+def make_texts(n: int, groups: list[list[str]], seed: int = SEED, with_groups: bool = False):
+    """n distinct documents, each two different sentences of one group (see the module's docstring); with
+    `with_groups`, (the documents, each one's group index)."""
     sizes = np.array([len(g) for g in groups])
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     flat = [s for g in groups for s in g]
@@ -192,7 +193,10 @@ def make_texts(n: int, groups: list[list[str]], seed: int = SEED) -> list[str]:
         pairs = np.concatenate([pairs, drawn])
         _, keep = np.unique(pairs[:, 0] * len(flat) + pairs[:, 1], return_index=True)
         pairs = pairs[np.sort(keep)]  # first occurrence of each pair, in drawing order
-    return [f"{flat[a]} {flat[b]}" for a, b in pairs[:n]]
+    texts = [f"{flat[a]} {flat[b]}" for a, b in pairs[:n]]
+    if with_groups:
+        return texts, np.searchsorted(offsets, pairs[:n, 0], side="right") - 1
+    return texts
 
 
 # ---------------------------------------------------------------------------- projections
