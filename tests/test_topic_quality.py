@@ -76,3 +76,15 @@ def test_no_terms_means_no_figures():
     quality = topic_quality(DOCS, {0: [], 1: [("apple", 1.0)]})
     assert quality.coherence is None and quality.per_topic == {}
     assert quality.diversity == 1.0
+
+
+def test_document_presence_stays_sparse():
+    # A dense documents x terms array does not fit at a million documents (8 GB for 1,000 terms as counts).
+    from scipy import sparse
+
+    from embdash.pipeline.topic_quality import document_presence
+
+    present = document_presence(DOCS, ["apple", "banana pie", "cherry"])
+    assert sparse.issparse(present)
+    assert present.toarray().tolist() == [[True, False, False], [True, True, False], [False, False, True],
+                                          [False, False, True]]

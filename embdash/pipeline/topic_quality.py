@@ -50,37 +50,49 @@ def npmi_per_topic(texts: list[str], top: dict[int, list[str]]) -> dict[int, flo
     vocabulary = sorted({term for words in top.values() for term in words})
     if not vocabulary:
         return {}
-    present = document_presence(texts, vocabulary)
+    present = document_presence(texts, vocabulary).astype(np.int64)
     column = {term: i for i, term in enumerate(vocabulary)}
     n_docs = max(len(texts), 1)
+    # Documents holding each term, and each pair of terms: (terms x terms), small whatever the corpus size.
+    together = (present.T @ present).toarray()
     scores = {}
     for cluster, words in top.items():
         pairs = list(combinations(dict.fromkeys(words), 2))
         if pairs:
-            scores[cluster] = float(np.mean([npmi(present[:, column[a]], present[:, column[b]], n_docs) for a, b in pairs]))
+            scores[cluster] = float(np.mean([
+                npmi_of_counts(together[column[a], column[b]], together[column[a], column[a]],
+                               together[column[b], column[b]], n_docs)
+                for a, b in pairs
+            ]))
     return scores
 
 
 def npmi(has_a: np.ndarray, has_b: np.ndarray, n_docs: int) -> float:
     """NPMI of two terms from their per-document presence (boolean vectors)."""
-    both = np.count_nonzero(has_a & has_b) / n_docs
+    return npmi_of_counts(np.count_nonzero(has_a & has_b), np.count_nonzero(has_a), np.count_nonzero(has_b), n_docs)
+
+
+def npmi_of_counts(n_both: int, n_a: int, n_b: int, n_docs: int) -> float:
+    """NPMI of two terms from how many documents hold both, and each."""
+    both = n_both / n_docs
     if both == 0:
         return -1.0
-    p_a, p_b = np.count_nonzero(has_a) / n_docs, np.count_nonzero(has_b) / n_docs
+    p_a, p_b = n_a / n_docs, n_b / n_docs
     if both == 1.0:  # in every document: -log P(a, b) = 0, and the pair is as associated as can be
         return 1.0
     return float(np.log(both / (p_a * p_b)) / -np.log(both))
 
 
-def document_presence(texts: list[str], vocabulary: list[str]) -> np.ndarray:
-    """(documents x terms) booleans: does the document hold the term (a word or phrase of the topic terms'
-    own tokenisation)?"""
+def document_presence(texts: list[str], vocabulary: list[str]):
+    """(documents x terms) sparse booleans (scipy CSR): does the document hold the term (a word or phrase of
+    the topic terms' own tokenisation)? Sparse, because a dense copy is documents x terms bytes, and more as
+    counts: 1,000,000 documents and 1,000 terms made an 8 GB array before it was cast to booleans."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     longest = max(len(term.split()) for term in vocabulary)
     vectorizer = CountVectorizer(vocabulary=vocabulary, ngram_range=(1, longest), token_pattern=TOKEN_PATTERN,
-                                 binary=True)
-    return vectorizer.transform(texts).toarray().astype(bool)
+                                 binary=True, dtype=np.bool_)
+    return vectorizer.transform(texts)
 
 
 def diversity(top: dict[int, list[str]]) -> float | None:
