@@ -193,6 +193,7 @@ def test_no_export(tmp_path, monkeypatch, torch_loaded_once):
 def test_a_real_export(tmp_path, monkeypatch):
     # export_onnx_model: torch.onnx, int8 quantisation, agreement and speed checks (30 s to minutes here).
     monkeypatch.setenv("EMBDASH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EMBDASH_FORCE_FP32", "1")  # the PyTorch side as the export compares it: float32
     report = export_onnx_model(MINILM, n_sample=24)
     assert report.agrees
     for backend in BACKENDS:

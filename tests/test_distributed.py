@@ -115,7 +115,9 @@ def test_ray_engine_equals_the_local_path_byte_for_byte(local_ray, corpus, tmp_p
     missing = [t for t in unique if t not in set(corpus.texts[::5])]
     plan = batch_plan(np.arange(len(missing)), planned_tokens(missing, embedder))
     assert len(seen) == 1 + len(plan)  # one report per batch of the local path's plan
-    assert [d for d, _ in seen] == [0, *np.cumsum([len(rows) for rows in plan])]
+    # The workers finish their batches in whatever order they run: the same batches, reported as they end.
+    done = [d for d, _ in seen]
+    assert done[0] == 0 and sorted(np.diff(done).tolist()) == sorted(len(rows) for rows in plan)
 
     # The same cache files: the same part names (named by their hashes, in order) with the same rows.
     assert cache_contents(ray_store, key) == cache_contents(local_store, key)

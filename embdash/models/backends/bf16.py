@@ -167,7 +167,7 @@ def run_check(embedder, n_sample: int = CHECK_SAMPLE, rounds: int = CHECK_ROUNDS
     short text would be padded to 256 tokens and the check would take seconds); speed on the short ones,
     where bf16 gains least (2.3x on MiniLM, against 2.9x on long documents), so "faster" holds for both.
     """
-    from embdash.models.backends.onnx_export import compare_vectors, sample_texts
+    from embdash.models.backends.agreement import compare_vectors, sample_texts
 
     twin = embedder.in_bf16()
     long = sample_texts(32, long_every=16)[15::16]
