@@ -112,6 +112,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the speeds file to update (default: the catalogue's)")
     parser.add_argument("--models", default="", help="comma-separated ids (default: the whole catalogue)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -132,7 +133,7 @@ def main() -> int:
             continue
         rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
         print(rows[-1], file=sys.stderr)
-    write_results(rows)
+    write_results(rows, args.out)
     print(f"{cpu_name()}, {usable_cores()} cores, {time.strftime('%Y-%m-%d')}")
     print("| model | texts/s | tokens/s | rounds (s) | cold load s | warm load s |\n|---|---|---|---|---|---|")
     for r in rows:

@@ -20,7 +20,7 @@ SPEEDS_FILE = "embedding-speeds.json"
 MIN_SECONDS_TO_REMEMBER = 1.0  # shorter runs measure start-up costs more than speed
 # Tokens per text of the short sentences the catalogue's texts/s were measured on (SICK, bench/models_speed.py),
 # for models whose catalogue entry has no tokens/s of its own.
-CATALOGUE_SENTENCE_TOKENS = 13
+CATALOGUE_SENTENCE_TOKENS = 12  # 11.4-12.4 with the MiniLM tokenizer (bench/bench_token_batches.py, models_speed.py)
 
 
 def seconds_left(done_tokens: float, elapsed: float, remaining_tokens: float,
