@@ -22,6 +22,8 @@ and the sum over its descendants: Ray's raylet, GCS and workers):
   frame        maps.map_frame: the table the Map page draws
   open-page    a NEW process opens the Map page on the data folder with AppTest (the map is warm: every stage
                stored); time of the first run, the plotly chart's size in the message to the browser
+  browser      (--browser) a real server and headless Chromium open the map's link: seconds to the drawn WebGL
+               map, bytes received over the websocket
 --compare-full also fits UMAP (2-D) on every point and reports both trustworthiness figures.
 
 The projections are stored under the stage keys the Map page computes for the default parameters, so the
@@ -266,6 +268,68 @@ def open_page(corpus_key: str, model: str) -> dict:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
+def open_in_browser(data_dir: Path, corpus_key: str, model: str) -> dict:
+    """A real server (as scripts/start.sh starts it) and headless Chromium: seconds from opening the link to
+    the WebGL map drawn and the script finished, and the bytes the browser received over the websocket."""
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from embdash.models.catalogue import get_spec
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "EMBDASH_DATA_DIR": str(data_dir)}
+    log = open(data_dir / f"server-{port}.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "embdash.ui.serve", "--server.headless", "true",
+                               "--server.address", "127.0.0.1", "--server.port", str(port),
+                               "--browser.gatherUsageStats", "false"], cwd=REPO, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        started = time.perf_counter()
+        while time.perf_counter() - started < 180:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        server_seconds = time.perf_counter() - started
+        received = {"bytes": 0, "frames": 0, "largest": 0}
+
+        def count(payload):
+            size = len(payload)
+            received["bytes"] += size
+            received["frames"] += 1
+            received["largest"] = max(received["largest"], size)
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                              "--disable-background-networking"])
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.on("websocket", lambda ws: ws.on("framereceived", count))
+            link = f"{url}/?corpus={corpus_key}&model_id={urllib.parse.quote(get_spec(model).name)}"
+            started = time.perf_counter()
+            page.goto(link)
+            page.wait_for_selector(".js-plotly-plot .gl-container canvas", timeout=600_000)
+            drawn = time.perf_counter() - started
+            page.wait_for_selector("[data-test-script-state='notRunning']", timeout=600_000, state="attached")
+            done = time.perf_counter() - started
+            errors = page.locator("[data-testid='stException']").count()
+            browser.close()
+        return {"server_start_seconds": round(server_seconds, 2), "first_render_seconds": round(drawn, 2),
+                "script_done_seconds": round(done, 2), "websocket_bytes": received["bytes"],
+                "websocket_frames": received["frames"], "largest_frame_bytes": received["largest"],
+                "exception_boxes": errors}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
 # ---------------------------------------------------------------------------- the run
 
 
@@ -285,6 +349,9 @@ def main() -> None:
     parser.add_argument("--compare-full", action="store_true", help="also fit UMAP 2-D on every point")
     parser.add_argument("--no-page", action="store_true", help="skip opening the Map page")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--browser", action="store_true", help="also open the map in Chromium on a real server")
+    parser.add_argument("--browser-only", action="store_true",
+                        help="only that, on --data-dir left by an earlier run (needs --corpus-key)")
     parser.add_argument("--phase", choices=("open-page",), help=argparse.SUPPRESS)
     parser.add_argument("--corpus-key", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -292,6 +359,9 @@ def main() -> None:
         print(json.dumps(open_page(args.corpus_key, args.model)))
         return
 
+    if args.browser_only:
+        print(json.dumps(open_in_browser(args.data_dir, args.corpus_key, args.model)))
+        return
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix=f"bench-million-{args.n}-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["EMBDASH_DATA_DIR"] = str(data_dir)  # Ray's workers and the page read the same folder
@@ -428,6 +498,10 @@ def main() -> None:
         page["process_seconds"] = round(time.perf_counter() - started, 2)
         print("open-page:", page, flush=True)
 
+    browser = open_in_browser(data_dir, corpus.key, args.model) if args.browser else None
+    if browser:
+        print("browser:", browser, flush=True)
+
     import resource
 
     result_json = {
@@ -439,7 +513,7 @@ def main() -> None:
         "ray_address": args.ray_address, "data_dir": str(data_dir), "corpus_key": corpus.key,
         "texts": "two sentences of one (source, category) group, seeded; sources: sample corpus + "
                  + ", ".join(s for s in SOURCES if (args.source_dir / s).exists()),
-        "stages": run.results, "artefacts_mb": artefacts, "open_page": page,
+        "stages": run.results, "artefacts_mb": artefacts, "open_page": page, "browser": browser,
         "driver_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     print(json.dumps(result_json, indent=1))
