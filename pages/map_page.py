@@ -45,7 +45,7 @@ color_by = st.selectbox(
 )
 shown = views.filtered(frame, columns)
 # Documents picked in the topic tree or the topic charts below, shown where they lie on the map.
-linked = views.linked_rows(frame, topic_controls.tree_rows(tree, topic_controls.leaf_of_documents(result, vectors, options)))
+linked = views.linked_rows(frame, topic_controls.tree_rows(tree, view.leaves))
 linked_shown = None if linked is None else linked[frame.index.get_indexer(shown.index)]
 if webgl.use_webgl(len(shown)):
     # Past a few tens of thousands of points Vega-Lite stutters: draw with WebGL instead.

@@ -90,6 +90,7 @@ class TopicView:
     keys: dict[int, str]  # topic id -> topic key ("12", "3+7")
     nodes: dict[int, tuple[int, ...]]  # topic id -> the nodes it is made of (tree nodes, or parts of a split leaf)
     paths: np.ndarray  # (n,) object, str: the document's leaf's path from the root, "10 > 8 > 0"; "" unclustered
+    leaves: np.ndarray  # (n,) int64: the document's cluster (tree leaf), assigned ones included; -1 none
     share_clustered_before: float  # share of documents in a cluster before the assignment
     share_clustered_after: float  # ... and after it
 
@@ -165,6 +166,7 @@ def topic_view(
         keys=dict(sorted(keys.items())),
         nodes=dict(sorted(nodes.items())),
         paths=_paths(tree, leaf_of_doc, part_of_doc, view_labels),
+        leaves=leaf_of_doc,
         share_clustered_before=float(np.mean(labels != NOISE)) if n else 0.0,
         share_clustered_after=float(np.mean(view_labels != NOISE)) if n else 0.0,
     )

@@ -196,9 +196,9 @@ def topic_tree(tree: TopicTree, view: TopicView, options: ViewOptions) -> None:
 
 def tree_rows(tree: TopicTree, leaf_of_doc: np.ndarray) -> np.ndarray | None:
     """A bool per document: those under the node clicked in the tree (None when none is)."""
-    state = st.session_state.get(TREE_CHART_KEY)
-    selection = (state or {}).get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
-    nodes = [int(point["node"]) for point in (selection or {}).get("node_pick") or [] if "node" in point]
+    from embdash.ui.views import chart_selection
+
+    nodes = [int(point["node"]) for point in chart_selection(TREE_CHART_KEY).get("node_pick") or [] if "node" in point]
     nodes = [node for node in nodes if 0 <= node < len(tree.sizes)]
     if not nodes:
         return None
@@ -262,11 +262,3 @@ def stability_check(corpus, vectors_key: str, vectors: np.ndarray, params, map_k
         st.metric("Stability (ARI)", f"{found.mean_ari:.2f}", help=STABILITY_HELP)
         st.caption(f"Seeds {', '.join(map(str, found.seeds))}: {', '.join(map(str, found.n_clusters))} clusters; "
                    f"least agreeing pair {found.min_ari:.2f}.")
-
-
-def leaf_of_documents(result, vectors: np.ndarray, options: ViewOptions) -> np.ndarray:
-    """Each document's cluster (tree leaf), by the view's rule: HDBSCAN's, or for an unclustered document
-    the assigned one when assignment is on (-1 where none)."""
-    if not options.assign_unclustered:
-        return np.asarray(result.labels)
-    return assign.assign_unclustered(vectors, result.labels, options.assign_threshold)[0]

@@ -294,7 +294,7 @@ def linked_rows(frame: pd.DataFrame, also: np.ndarray | None = None) -> np.ndarr
     picked = np.zeros(len(frame), dtype=bool) if also is None else np.array(also, dtype=bool)
     any_pick = also is not None
     time_column = st.session_state.get("map.topics_time")
-    selection = _selection_of(TIME_CHART_KEY)
+    selection = chart_selection(TIME_CHART_KEY)
     if time_column in frame.columns and selection:
         topics = [point["topic"] for point in selection.get("topic_pick") or [] if "topic" in point]
         span = (selection.get("period_brush") or {}).get("period")
@@ -303,7 +303,7 @@ def linked_rows(frame: pd.DataFrame, also: np.ndarray | None = None) -> np.ndarr
             picked |= topic_metadata.rows_over_time(frame["topic"], frame[time_column], topics, period_range)
             any_pick = True
     class_column = st.session_state.get("map.topics_class")
-    selection = _selection_of(CLASS_CHART_KEY)
+    selection = chart_selection(CLASS_CHART_KEY)
     if class_column in frame.columns and selection:
         cells = [(point["topic"], point["class"]) for point in selection.get("cell_pick") or []
                  if "topic" in point and "class" in point]
@@ -313,7 +313,8 @@ def linked_rows(frame: pd.DataFrame, also: np.ndarray | None = None) -> np.ndarr
     return picked if any_pick else None
 
 
-def _selection_of(key: str) -> dict:
+def chart_selection(key: str) -> dict:
+    """The selection the chart with this key held when the page last ran ({} when none)."""
     state = st.session_state.get(key)
     if state is None:
         return {}
