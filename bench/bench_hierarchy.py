@@ -114,10 +114,10 @@ def ctfidf_rows(texts: list[str], labels: np.ndarray, m: int) -> np.ndarray:
     from embdash.pipeline import topics
     from embdash.pipeline.params import TopicParams
 
-    vectorizer, counts = topics._fitted_vectorizer(texts, TopicParams())
+    vectorizer, counts = topics.fitted_vectorizer(texts, TopicParams())
     classes = sorted(int(c) for c in np.unique(labels))
     scores = topics.c_tf_idf(topics.class_counts(texts, labels, classes, vectorizer, counts))
-    return scores[[classes.index(c) for c in range(m)]]
+    return scores[[classes.index(c) for c in range(m)]].toarray()
 
 
 def tree(method: str, cents: np.ndarray, ctfidf: np.ndarray) -> np.ndarray:

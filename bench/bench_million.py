@@ -27,8 +27,12 @@ and the sum over its descendants: Ray's raylet, GCS and workers):
 --compare-full also fits UMAP (2-D) on every point and reports both trustworthiness figures.
 
 The projections are stored under the stage keys the Map page computes for the default parameters, so the
-page opens this map without computing; those keys do not name the fit sample (the library has no such
-parameter), so this data folder is for this benchmark only (`fit_sample` is written beside each array).
+page opens this map without computing. Those keys name the library's fit rule (reduce.FIT_RULE: a fit on
+20,000 points above 50,000); with the default --fit-sample and --n above 50,000 the arrays are exactly what
+the library computes itself (same sample rows, same reducer). Another --fit-sample makes arrays the library
+would not, so that data folder is for this benchmark only (`fit_sample` is written beside each array).
+The clusters are scored against each document's known group (V-measure), and the embedding's time-left
+estimates are kept, one a minute, against the time that was really left.
 
     PYTHONPATH=. nice -n 10 .venv/bin/python bench/bench_million.py --n 20000 --workers 2 --compare-full
 
@@ -333,6 +337,42 @@ def open_in_browser(data_dir: Path, corpus_key: str, model: str) -> dict:
 # ---------------------------------------------------------------------------- the run
 
 
+class time_left_log:
+    """The embedding's time-left estimates, one a minute, to set against the time the run really took."""
+
+    def __init__(self):
+        self.started, self.rows = time.perf_counter(), []
+
+    def add(self, progress) -> None:
+        elapsed = time.perf_counter() - self.started
+        if progress.seconds_left is not None and (not self.rows or elapsed - self.rows[-1]["elapsed"] >= 60):
+            self.rows.append({"elapsed": round(elapsed, 1), "done": progress.done, "total": progress.total,
+                              "seconds_left": round(progress.seconds_left, 1)})
+            print(f"  embed: {progress.done:,}/{progress.total:,} after {elapsed:.0f} s, "
+                  f"estimated {progress.seconds_left:.0f} s left", flush=True)
+
+    def against(self, total_seconds: float) -> list[dict]:
+        """Each estimate with the time that was really left and their ratio (1 = exact)."""
+        for row in self.rows:
+            truly_left = total_seconds - row["elapsed"]
+            row["truly_left"] = round(truly_left, 1)
+            row["estimate_over_truth"] = round(row["seconds_left"] / truly_left, 3) if truly_left > 0 else None
+        return self.rows
+
+
+def agreement_with_groups(labels: np.ndarray, group_of: np.ndarray) -> dict:
+    """How the clusters match the documents' known groups (source and category): V-measure over the
+    clustered documents and over all (noise as one more cluster), and the share clustered."""
+    from sklearn.metrics import v_measure_score
+
+    labels, group_of = np.asarray(labels), np.asarray(group_of)
+    clustered = labels >= 0
+    return {"known_groups": int(len(np.unique(group_of))), "clustered_share": round(float(clustered.mean()), 3),
+            "v_measure_clustered": round(float(v_measure_score(group_of[clustered], labels[clustered])), 4)
+            if clustered.any() else None,
+            "v_measure_all": round(float(v_measure_score(group_of, labels)), 4)}
+
+
 def folder_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -382,7 +422,7 @@ def main() -> None:
 
     groups = run.run("sentences", lambda: sentence_groups(args.source_dir))
     run.results["sentences"].update(groups=len(groups), sentences=sum(len(g) for g in groups))
-    texts = run.run("texts", lambda: make_texts(args.n, groups))
+    texts, group_of = run.run("texts", lambda: make_texts(args.n, groups, with_groups=True))
     assert len(set(texts)) == args.n, "the documents must be distinct"
     corpus = run.run("corpus", lambda: make_corpus(pd.DataFrame({"text": texts}), "text", f"million-{args.n}"))
     run.run("store-corpus", lambda: store.save_corpus(corpus))
@@ -409,11 +449,13 @@ def main() -> None:
     warm_corpus = make_corpus(pd.DataFrame({"text": texts[:20]}), "text", "warm")
     run.run("ray-warm", lambda: embed_with_ray(warm_corpus, args.model, None, num_workers=args.workers,
                                                embedder=embedder))  # workers load the model once
+    estimates = time_left_log()
     embedded = run.run("embed", lambda: embed_with_ray(corpus, args.model, store, num_workers=args.workers,
-                                                       embedder=embedder))
+                                                       embedder=embedder, on_batch=estimates.add))
     run.results["embed"].update(docs_per_second=round(args.n / run.results["embed"]["seconds"], 1),
                                 computed=int(embedded.n_computed), workers=args.workers,
-                                cluster_cpus=int(ray.cluster_resources().get("CPU", 0)))
+                                cluster_cpus=int(ray.cluster_resources().get("CPU", 0)),
+                                time_left=estimates.against(run.results["embed"]["seconds"]))
     del embedded
     ray.shutdown()
 
@@ -461,7 +503,8 @@ def main() -> None:
     for (name, at, _), (_, until, peaks) in zip(marks, marks[1:]):
         run.results[names[name]] = {"seconds": round(until - at, 2), **peaks}
     run.results["map-result-total"] = {"seconds": round(time.perf_counter() - started, 2)}
-    run.results["clusters"].update(clusters=result.metrics.n_clusters, noise_share=round(result.metrics.noise_share, 3))
+    run.results["clusters"].update(clusters=result.metrics.n_clusters, noise_share=round(result.metrics.noise_share, 3),
+                                   **agreement_with_groups(result.labels, group_of))
     run.results["metrics"].update(trustworthiness=round(result.metrics.trustworthiness, 4),
                                   silhouette=None if result.metrics.silhouette is None else round(result.metrics.silhouette, 4))
     for name in names.values():

@@ -259,8 +259,7 @@ def embedded_corpus(args):
 
         embedder = load()
         say(f"embedding on Ray ({args.ray_address or 'a local Ray with this machine’s cores'})…")
-        counts = None if args.quiet else progress_printer()
-        result = embed_with_ray(corpus, args.model, store, progress=counts, address=args.ray_address, embedder=embedder)
+        result = embed_with_ray(corpus, args.model, store, address=args.ray_address, embedder=embedder, on_batch=progress)
         key = vectors_key(corpus.key, embedder.cache_key, store.vector_dtype)
         vectors = CorpusVectors(key, embedder.cache_key, result.vectors, result, embedder)
     else:

@@ -102,8 +102,9 @@ def test_ray_engine_equals_the_local_path_byte_for_byte(local_ray, corpus, tmp_p
     for store in (local_store, ray_store):
         embed_texts(corpus.texts[::5], embedder, store)
     local = embed_corpus(corpus, embedder, local_store)
-    seen = []
-    remote = embed_with_ray(corpus, MODEL, ray_store, progress=lambda d, t: seen.append((d, t)), num_shards=3)
+    seen, reports = [], []
+    remote = embed_with_ray(corpus, MODEL, ray_store, progress=lambda d, t: seen.append((d, t)), num_shards=3,
+                            on_batch=reports.append)
 
     assert remote.vectors.dtype == np.float32 and remote.vectors.shape == local.vectors.shape
     assert remote.vectors.tobytes() == local.vectors.tobytes()
@@ -118,6 +119,12 @@ def test_ray_engine_equals_the_local_path_byte_for_byte(local_ray, corpus, tmp_p
     # The workers finish their batches in whatever order they run: the same batches, reported as they end.
     done = [d for d, _ in seen]
     assert done[0] == 0 and sorted(np.diff(done).tolist()) == sorted(len(rows) for rows in plan)
+    # Time left: the same moments; unknown until both workers have returned a batch (those waited for the
+    # workers to start), then from the speed measured since, down to none left.
+    assert [(r.done, r.total) for r in reports] == seen and len(plan) > 3
+    assert all(r.seconds_left is None for r in reports[:3])
+    assert all(r.seconds_left is not None and r.seconds_left >= 0 for r in reports[3:])
+    assert reports[-1].seconds_left == 0
 
     # The same cache files: the same part names (named by their hashes, in order) with the same rows.
     assert cache_contents(ray_store, key) == cache_contents(local_store, key)

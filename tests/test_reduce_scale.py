@@ -65,3 +65,25 @@ def test_below_the_limit_nothing_is_sampled(planted):
     assert np.array_equal(project(small, 2, max_fit_points=FIT), project(small, 2, max_fit_points=None))
     with pytest.raises(ValueError):
         project(small, 2, max_fit_points=2)
+
+
+def test_by_default_large_corpora_are_fitted_on_a_sample(planted, sampled, monkeypatch):
+    """The default rule: one fit on all points up to SAMPLE_FIT_FROM, a fit on FIT_SAMPLE above; the
+    projections' cache keys name the rule, so a projection made under another rule is never served."""
+    from embdash.pipeline import reduce, stages
+    from embdash.pipeline.params import MapParams
+
+    assert reduce.fit_points(reduce.SAMPLE_FIT_FROM) is None
+    assert reduce.fit_points(reduce.SAMPLE_FIT_FROM + 1) == reduce.FIT_SAMPLE
+    vectors, _ = planted
+    monkeypatch.setattr(reduce, "SAMPLE_FIT_FROM", len(vectors) - 1)
+    monkeypatch.setattr(reduce, "FIT_SAMPLE", FIT)
+    assert np.array_equal(project(vectors, 2, UmapParams()), sampled)  # the rule, by default
+    layout, space = reduce.project_together(vectors, [(2, UmapParams()), (5, UmapParams(min_dist=0.0))])
+    assert np.array_equal(layout, sampled)  # together: no shared neighbour search over all points
+    assert np.array_equal(space, project(vectors, 5, UmapParams(min_dist=0.0), max_fit_points=FIT))
+
+    keys = stages.stage_keys("vectors", "corpus", MapParams())
+    monkeypatch.setattr(reduce, "FIT_RULE", reduce.FIT_RULE + "-other")
+    other = stages.stage_keys("vectors", "corpus", MapParams())
+    assert keys.layout != other.layout and keys.space != other.space and keys.labels != other.labels

@@ -126,3 +126,19 @@ def test_the_speed_script_merges_its_rows_labelled_with_this_machine(tmp_path):
     assert models["kept"] == {"texts_per_second": 1.0}  # models not measured now keep their entry
     assert models["m"]["texts_per_second"] == 350.0 and models["m"]["cores"] == script.usable_cores()
     assert models["m"]["cpu"] == script.cpu_name() != ""
+
+
+def test_a_restarted_clock_leaves_out_what_was_done_before_and_takes_batches_in_any_order():
+    """Ray's first batches also wait for the workers to load the model: the speed is measured from the
+    restart on, over the batches done since, whichever order they come back in."""
+    now = [0.0]
+    clock = RunClock([100, 100, 200, 400], [1, 1, 2, 4], clock=lambda: now[0])
+    now[0] += 60.0  # the workers start, then return their first batches (3rd and 1st in the plan)
+    clock.batch_done(2)
+    clock.batch_done(0)
+    assert (clock.done_texts, clock.done_tokens) == (3, 300)
+    clock.restart()
+    assert clock.seconds_left() is None  # nothing measured since
+    now[0] += 2.0
+    clock.batch_done(3)  # 400 tokens in 2 s: 200 tokens/s, 100 tokens left
+    assert clock.seconds_left() == pytest.approx(0.5)

@@ -130,7 +130,7 @@ def test_c_tf_idf_follows_bertopic_formula():
     tf = counts / counts.sum(axis=1, keepdims=True)
     average_words = counts.sum() / 2
     idf = np.log(1 + average_words / counts.sum(axis=0))
-    np.testing.assert_allclose(topics.c_tf_idf(counts), tf * idf)
+    np.testing.assert_allclose(topics.c_tf_idf(counts).toarray(), tf * idf)
 
 
 def test_texts_without_usable_words_give_empty_terms():
@@ -298,3 +298,34 @@ def test_unknown_language_is_a_clear_error():
     with pytest.raises(ValueError, match="Unknown topic language 'german'.*auto"):
         TopicParams(language="german")
     assert TopicParams(language="sl").language == "sl"
+
+
+def test_topic_terms_stay_sparse_when_classes_times_vocabulary_is_large():
+    """Terms of 1,000 classes over a ~20,000-term vocabulary: a dense classes x terms float64 array is
+    ~160 MB per copy (c-TF-IDF made several). Kept sparse, the whole computation stays far below one copy;
+    and the scores still equal the dense formula's."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    letters = "bcdfghjklmnpqrstvwxz"  # made-up words without digits (numbers are no terms) or stop words
+    words = np.array(["".join(letters[i // 20 ** k % 20] for k in range(4)) + "a" for i in range(30_000)])
+    texts = [" ".join(words[rng.integers(0, len(words), size=12)]) for _ in range(6_000)]
+    labels = rng.permutation(np.arange(len(texts)) % 1_000)
+    params = TopicParams(ngram_max=2)
+    vectorizer, _ = topics.fitted_vectorizer(texts, params)
+    vocabulary = len(vectorizer.vocabulary_)
+    assert vocabulary > 15_000
+    tracemalloc.start()
+    found = topics.topic_terms(texts, labels, params)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(found) == 1_000 and all(found.values())
+    assert peak < 1_000 * vocabulary * 8 / 4, f"peak {peak / 1e6:.0f} MB"
+
+    small = labels % 4  # the sparse scores against the dense formula, on a size where dense is cheap
+    vectorizer, counts = topics.fitted_vectorizer(texts, params)
+    class_counts = topics.class_counts(texts, small, [0, 1, 2, 3], vectorizer, counts)
+    dense = class_counts.toarray().astype(float)
+    tf = dense / dense.sum(axis=1, keepdims=True)
+    idf = np.log1p(dense.sum() / 4 / dense.sum(axis=0))
+    np.testing.assert_allclose(topics.c_tf_idf(class_counts).toarray(), tf * idf, rtol=1e-12)

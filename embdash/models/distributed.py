@@ -51,13 +51,16 @@ from embdash.hashing import text_hash
 from embdash.models.catalogue import Embedder, get_spec, load_embedder
 from embdash.models.embed import (
     SAVE_EVERY,
+    EmbedProgress,
     EmbedResult,
+    OnBatch,
     assembled_result,
     cached_vectors,
     distinct_hashes,
     model_provenance,
     planned_batches,
 )
+from embdash.models.speed import RunClock
 
 RAY_REQUIREMENT = "ray==2.60.0"
 ENGINES = ("local", "ray")
@@ -84,6 +87,7 @@ def embed_with_ray(
     num_workers: int | None = None,
     embedder: Embedder | None = None,
     num_shards: int | None = None,
+    on_batch: OnBatch | None = None,
 ) -> EmbedResult:
     """Vectors for the corpus's texts, computed on Ray; the same result and cache files as embed_corpus.
 
@@ -91,7 +95,8 @@ def embed_with_ray(
     this process, else starts a local one with this machine's cores. `num_workers`: model copies
     (actors); default: one per CPU the cluster offers, at most one per batch. `num_shards`: blocks the
     corpus is read in; default: see shard_count. `embedder`: the model already loaded on the driver
-    (load_embedder(model_id, backend=backend)), if the caller has it.
+    (load_embedder(model_id, backend=backend)), if the caller has it. `on_batch(EmbedProgress)`: after
+    each batch that comes back, with the time left from the speed measured since the workers started.
     Raises ModelError for corpus-fitted models (their vectors depend on the whole corpus: embed them
     locally), when no cluster can be reached, and when the workers load a different variant of the
     model than the driver.
@@ -126,18 +131,19 @@ def embed_with_ray(
                     cached, found = cached_vectors(store, cache_key, unique_hashes)
                 if found.any() and embedder.spec.dim and cached.shape[1] != embedder.spec.dim:
                     found[:] = False  # as embed_texts: the cache disagrees with the model, recompute
-                batches, _ = planned_batches(corpus.texts, first_position, np.flatnonzero(~found), embedder)
+                batches, tokens = planned_batches(corpus.texts, first_position, np.flatnonzero(~found), embedder)
                 missing = np.concatenate(batches) if batches else np.zeros(0, np.int64)
                 dim = embedder.spec.dim or (cached.shape[1] if found.any() else None)
                 computed: dict[int, np.ndarray] = {}
                 problems: list[str] = []
                 if len(missing):
+                    clock = RunClock([int(tokens[rows].sum()) for rows in batches], [len(rows) for rows in batches])
                     computed, dim, problems = _run(
                         ray, source, shards, batches, unique_hashes, embedder, worker_backend, worker_precision, dim,
-                        store, progress, num_workers,
+                        store, _RayReporter(progress, on_batch, clock), num_workers,
                     )
-                elif progress is not None:
-                    progress(0, 0)
+                else:
+                    _RayReporter(progress, on_batch, RunClock([], [])).report()
     finally:
         if started_ray:
             ray.shutdown()
@@ -244,7 +250,39 @@ def hash_shards(shards) -> tuple[list[str], np.ndarray]:
 
 # --- driver side -----------------------------------------------------------------------------------------
 
-def _run(ray, source, shards, batches, unique_hashes, embedder, backend, precision, dim, store, progress, num_workers):
+class _RayReporter:
+    """progress(done, total) and on_batch(EmbedProgress) as batches come back. The speed is measured from
+    the moment every worker has returned its first batch: those first batches also waited for the workers
+    to start and load the model (on a million documents that made the first estimate 11 hours, not 1)."""
+
+    def __init__(self, progress: Progress | None, on_batch: OnBatch | None, clock: RunClock):
+        self.progress, self.on_batch, self.clock = progress, on_batch, clock
+        self.workers = 1
+
+    def start(self, workers: int) -> None:
+        self.workers = workers
+        self.report()
+
+    def batch_done(self, index: int) -> None:
+        self.clock.batch_done(index)
+        if self.clock.batches_done == self.workers:
+            self.clock.restart()
+        self.report()
+
+    def report(self) -> None:
+        if self.clock.done_texts >= self.clock.total_texts:
+            left = 0.0
+        elif self.clock.batches_done <= self.workers:
+            left = None  # not measured yet
+        else:
+            left = self.clock.seconds_left()
+        if self.progress is not None:
+            self.progress(self.clock.done_texts, self.clock.total_texts)
+        if self.on_batch is not None:
+            self.on_batch(EmbedProgress(self.clock.done_texts, self.clock.total_texts, left))
+
+
+def _run(ray, source, shards, batches, unique_hashes, embedder, backend, precision, dim, store, reporter, num_workers):
     """Stage 2: embed the planned batches on the cluster; returns ({distinct row: vector}, dim, problems)."""
     n_missing = sum(len(rows) for rows in batches)
     plan_ref = ray.put(_plan(batches, unique_hashes))
@@ -273,8 +311,7 @@ def _run(ray, source, shards, batches, unique_hashes, embedder, backend, precisi
     writer = _OrderedPartWriter(store, embedder.cache_key, provenance)
     computed: dict[int, np.ndarray] = {}
     done = 0
-    if progress is not None:
-        progress(0, n_missing)
+    reporter.start(workers)
     try:
         with _ray_errors("embedding"):
             for row in vectors_out.iter_rows():
@@ -289,8 +326,7 @@ def _run(ray, source, shards, batches, unique_hashes, embedder, backend, precisi
                     computed[int(r)] = vector
                 writer.add(index, [unique_hashes[r] for r in rows], vectors)
                 done += len(rows)
-                if progress is not None:
-                    progress(done, n_missing)
+                reporter.batch_done(index)
     finally:
         writer.close()  # also on interruption: keep what was computed
     if done != n_missing:

@@ -65,25 +65,35 @@ class RunClock:
         self.clock = clock
         self.started = clock()
         self.batches_done = self.done_tokens = self.done_texts = 0
+        self.tokens_before_start = 0  # done before `started` (see restart): not part of the measured speed
         self.total_tokens, self.total_texts = sum(self.batch_tokens), sum(self.batch_texts)
 
-    def batch_done(self) -> None:
-        self.done_tokens += self.batch_tokens[self.batches_done]
-        self.done_texts += self.batch_texts[self.batches_done]
+    def batch_done(self, index: int | None = None) -> None:
+        """Batch `index` is done (default: the next in plan order; Ray returns batches in any order)."""
+        index = self.batches_done if index is None else index
+        self.done_tokens += self.batch_tokens[index]
+        self.done_texts += self.batch_texts[index]
         self.batches_done += 1
+
+    def restart(self) -> None:
+        """Measure the speed from now on, leaving out what is done so far (e.g. batches that waited for
+        workers to start)."""
+        self.started = self.clock()
+        self.tokens_before_start = self.done_tokens
 
     def elapsed(self) -> float:
         return self.clock() - self.started
 
     def seconds_left(self) -> float | None:
-        return seconds_left(self.done_tokens, self.elapsed(), self.total_tokens - self.done_tokens, self.prior)
+        return seconds_left(self.done_tokens - self.tokens_before_start, self.elapsed(),
+                            self.total_tokens - self.done_tokens, self.prior)
 
     def measured_tokens_per_second(self) -> float | None:
         """This run's speed, when it ran long enough to say."""
-        elapsed = self.elapsed()
-        if not self.done_tokens or elapsed < MIN_SECONDS_TO_REMEMBER:
+        elapsed, tokens = self.elapsed(), self.done_tokens - self.tokens_before_start
+        if not tokens or elapsed < MIN_SECONDS_TO_REMEMBER:
             return None
-        return self.done_tokens / elapsed
+        return tokens / elapsed
 
 
 # --- speeds measured before ---------------------------------------------------------------------------

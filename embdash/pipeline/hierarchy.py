@@ -153,7 +153,7 @@ def node_terms(texts: list[str], labels: np.ndarray, merges: np.ndarray, params:
     vectorizer, document_counts = fitted
     classes = list(range(k)) + ([NOISE] if (labels == NOISE).any() else [])
     leaf_counts = topics.class_counts(texts, labels, classes, vectorizer, document_counts).astype(np.float64)
-    idf = topics.class_idf(leaf_counts)
+    idf = topics.class_idf(leaf_counts)  # sparse rows throughout: the vocabulary can run to millions
     vocabulary = vectorizer.get_feature_names_out()
     terms, word_counts = {}, np.zeros(2 * k - 1)
     live = {leaf: leaf_counts[leaf] for leaf in range(k)}  # counts of the nodes not yet merged
@@ -163,7 +163,7 @@ def node_terms(texts: list[str], labels: np.ndarray, merges: np.ndarray, params:
             live[node] = live.pop(int(a)) + live.pop(int(b))
         counts = live[node]
         word_counts[node] = counts.sum()
-        scores = topics.class_tf(counts[None, :])[0] * idf
+        scores = topics.class_tf(counts).multiply(idf[None, :]).tocsr()
         terms[node] = topics.top_terms(scores, vocabulary, N_CANDIDATE_TERMS)
     return terms, word_counts
 

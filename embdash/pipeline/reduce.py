@@ -34,11 +34,17 @@ MIN_UMAP_POINTS = 4
 TRUSTWORTHINESS_SAMPLE = 2_000
 SAMPLE_SEED = 0
 
-#: UMAP at scale, opt-in: project(..., max_fit_points=k) fits UMAP on an even (seeded, uniform) sample
-#: of k points and places the others with UMAP.transform. Off by default because measured here it did
-#: not pay: on 30,000 points, fitting on 10,000 and transforming 20,000 took 3.3x the time of one
-#: fit on all 30,000, and lost 0.05 trustworthiness (bench/bench_umap_scale.py, docs/performance.md).
-MAX_FIT_POINTS: int | None = None
+#: UMAP at scale: above SAMPLE_FIT_FROM points UMAP is fitted on an even (seeded, uniform) sample of
+#: FIT_SAMPLE points and places the others with UMAP.transform. Below it one fit on all points is
+#: cheaper (30,000 points: fitting on 10,000 and transforming 20,000 took 3.3x one full fit,
+#: bench/bench_umap_scale.py); at 100,000 the sample fit of the 5-d space took 35.7 s against 93.5 s
+#: for the full fit, and at 20,000 a fit on 5,000 lost 0.005 trustworthiness (bench/bench_million.py,
+#: docs/benchmarks.md). A million points fitted in full would not fit a small server's memory.
+SAMPLE_FIT_FROM = 50_000
+FIT_SAMPLE = 20_000
+#: Names the rule in the projections' cache keys: a projection made under another rule is never served.
+FIT_RULE = f"fit:all<={SAMPLE_FIT_FROM}<sample{FIT_SAMPLE}"
+AUTO_FIT = "auto"  # project(max_fit_points=AUTO_FIT): the rule above
 
 #: From this many points UMAP searches neighbours approximately (NN-descent) instead of comparing every
 #: pair; from here on the projections of one map share their neighbours.
@@ -59,21 +65,24 @@ class Neighbours:
 
 def project(
     vectors: np.ndarray, n_components: int, params: UmapParams = UmapParams(),
-    max_fit_points: int | None = MAX_FIT_POINTS, neighbours: Neighbours | None = None,
+    max_fit_points: int | str | None = AUTO_FIT, neighbours: Neighbours | None = None,
 ) -> np.ndarray:
     """UMAP projection of `vectors` to `n_components` dimensions, deterministic for a given seed.
 
     Tiny inputs (fewer than MIN_UMAP_POINTS points, or too few points for the requested
     dimensions) fall back to PCA, so any corpus gets a layout. More than `max_fit_points` points:
-    fitted on an even sample of that size, the rest transformed (see MAX_FIT_POINTS). `neighbours`:
+    fitted on an even sample of that size, the rest transformed; AUTO_FIT: the rule of SAMPLE_FIT_FROM
+    and FIT_SAMPLE (see fit_points); None: always one fit on all points. `neighbours`:
     nearest_neighbours(vectors, params), if the caller has them; the result is the same either way.
     """
     vectors = _as_matrix(vectors)
     if n_components < 1:
         raise ValueError(f"n_components must be at least 1, got {n_components}.")
+    n = len(vectors)
+    if max_fit_points == AUTO_FIT:
+        max_fit_points = fit_points(n)
     if max_fit_points is not None and max_fit_points < MIN_UMAP_POINTS:
         raise ValueError(f"max_fit_points must be at least {MIN_UMAP_POINTS}, got {max_fit_points}.")
-    n = len(vectors)
     # UMAP's spectral initialisation needs more points than dimensions + 1.
     if n < MIN_UMAP_POINTS or n_components > n - 2:
         return pca(vectors, n_components)
@@ -87,15 +96,21 @@ def project(
     return coords
 
 
+def fit_points(n: int) -> int | None:
+    """How many of n points UMAP is fitted on by default: FIT_SAMPLE above SAMPLE_FIT_FROM, else all (None)."""
+    return FIT_SAMPLE if n > SAMPLE_FIT_FROM else None
+
+
 def project_together(vectors: np.ndarray, requests: Sequence[tuple[int, UmapParams]]) -> list[np.ndarray]:
     """Several projections of the same vectors, e.g. [(2, map params), (5, clustering params)], computed
     side by side, one thread per core, each exactly what `project` gives alone. Requests that agree on
     neighbours, metric and seed share one nearest-neighbour search."""
     vectors = _as_matrix(vectors)
     searched: dict[tuple, Neighbours | None] = {}
+    sampled = fit_points(len(vectors)) is not None  # each fit then searches its own sample's neighbours
     for _, params in requests:
         if _search_key(params) not in searched:
-            searched[_search_key(params)] = nearest_neighbours(vectors, params)
+            searched[_search_key(params)] = None if sampled else nearest_neighbours(vectors, params)
     _release_gil_in_layout_epochs()
     workers = max(1, min(len(requests), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="umap") as pool:

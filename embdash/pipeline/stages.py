@@ -29,7 +29,7 @@ import numpy as np
 from embdash.dataio.store import Store
 from embdash.hashing import params_key
 from embdash.pipeline import cluster as clustering
-from embdash.pipeline import hierarchy, maps, topic_quality, topics
+from embdash.pipeline import hierarchy, maps, reduce, topic_quality, topics
 from embdash.pipeline.params import MapParams
 
 Note = Callable[[str], None]
@@ -54,8 +54,9 @@ class StageKeys:
 def stage_keys(vectors_key: str, corpus_key: str, params: MapParams) -> StageKeys:
     """Each stage's key, from the keys of its inputs and its own parameters (the one recipe)."""
     space_umap = maps.clustering_umap_params(params.umap)
-    layout = params_key("layout-2d", vectors_key, asdict(params.umap))
-    space = params_key("cluster-space", vectors_key, asdict(space_umap), params.cluster.cluster_dims)
+    # The fit rule resolves from the number of vectors, which their key fixes (as the auto cluster sizes do).
+    layout = params_key("layout-2d", vectors_key, asdict(params.umap), reduce.FIT_RULE)
+    space = params_key("cluster-space", vectors_key, asdict(space_umap), params.cluster.cluster_dims, reduce.FIT_RULE)
     labels = params_key("labels", space, *_cluster_key_parts(params))
     return StageKeys(
         layout=layout,
@@ -364,13 +365,12 @@ def _quality_from_json(value: dict) -> topic_quality.TopicQuality:
 def _projections(vectors, params: MapParams, keys: StageKeys, vectors_key: str, cache: StageCache, announce, note):
     """The 2-D layout and the clustering space, each from the cache when it is there; the missing ones
     computed together (one neighbour search, the two layouts side by side: the same results, sooner)."""
-    from embdash.pipeline import reduce
-
     space_umap = maps.clustering_umap_params(params.umap)
     dims = params.cluster.cluster_dims
     wanted = {
-        "layout-2d": (keys.layout, 2, params.umap, {"vectors": vectors_key, **asdict(params.umap)}),
-        "cluster-space": (keys.space, dims, space_umap, {"vectors": vectors_key, **asdict(space_umap), "dims": dims}),
+        "layout-2d": (keys.layout, 2, params.umap, {"vectors": vectors_key, **asdict(params.umap), "fit": reduce.FIT_RULE}),
+        "cluster-space": (keys.space, dims, space_umap,
+                          {"vectors": vectors_key, **asdict(space_umap), "dims": dims, "fit": reduce.FIT_RULE}),
     }
     arrays = {kind: cache.get_array(kind, key, note) for kind, (key, *_) in wanted.items()}
     missing = [kind for kind, array in arrays.items() if array is None]
@@ -391,8 +391,6 @@ _numba_cache_folders: set = set()
 
 def _keep_compiled_code(folder) -> None:
     # UMAP's compiled code kept on disk spares a new process a ~14 s compile; switched on once per folder.
-    from embdash.pipeline import reduce
-
     if folder not in _numba_cache_folders:
         reduce.enable_numba_cache(folder)
         _numba_cache_folders.add(folder)

@@ -81,28 +81,37 @@ def topic_terms(texts: list[str], labels: np.ndarray, params: TopicParams = Topi
     }
 
 
-def c_tf_idf(counts) -> np.ndarray:
-    """c-TF-IDF scores (classes × terms) from a term-count matrix (classes × terms), dense."""
-    return class_tf(counts) * class_idf(counts)
+def c_tf_idf(counts):
+    """c-TF-IDF scores (classes × terms, scipy CSR) from a term-count matrix (classes × terms, sparse or dense).
+
+    Kept sparse: a million documents give a vocabulary of ~1.5 million uni- and bigrams, and a dense
+    classes x terms float64 array per step would take ~1 GB per 84 classes.
+    """
+    return class_tf(counts).multiply(class_idf(counts)[None, :]).tocsr()
 
 
-def class_tf(counts) -> np.ndarray:
-    """Term frequencies per class (classes × terms): each row's counts over its total (0 for an empty row)."""
-    counts = _dense(counts)
-    words_per_class = counts.sum(axis=1, keepdims=True)
-    return np.divide(counts, words_per_class, out=np.zeros_like(counts), where=words_per_class > 0)
+def class_tf(counts):
+    """Term frequencies per class (classes × terms, CSR): each row's counts over its total (0 for an empty row)."""
+    from scipy import sparse
+
+    counts = _sparse(counts)
+    words_per_class = np.asarray(counts.sum(axis=1)).ravel()
+    inverse = np.divide(1.0, words_per_class, out=np.zeros_like(words_per_class), where=words_per_class > 0)
+    return (sparse.diags(inverse) @ counts).tocsr()
 
 
 def class_idf(counts) -> np.ndarray:
     """The (terms,) idf of c-TF-IDF over these classes: log(1 + average words per class / count of the term)."""
-    counts = _dense(counts)
-    term_totals = counts.sum(axis=0)
-    average_words = counts.sum() / max(len(counts), 1)
+    counts = _sparse(counts)
+    term_totals = np.asarray(counts.sum(axis=0)).ravel()
+    average_words = term_totals.sum() / max(counts.shape[0], 1)
     return np.log1p(np.divide(average_words, term_totals, out=np.zeros_like(term_totals), where=term_totals > 0))
 
 
-def _dense(counts) -> np.ndarray:
-    return np.asarray(counts.toarray() if hasattr(counts, "toarray") else counts, dtype=np.float64)
+def _sparse(counts):
+    from scipy import sparse
+
+    return sparse.csr_matrix(counts, dtype=np.float64)
 
 
 def topic_label(terms: list[tuple[str, float]] | list[str], n_words: int = 3) -> str:
@@ -154,8 +163,8 @@ def drop_repeated_words(ranked_terms: list[str]) -> list[str]:
     return kept
 
 
-def class_counts(texts: list[str], labels: np.ndarray, classes: list[int], vectorizer, document_counts) -> np.ndarray:
-    """Term counts per class (classes x terms): what `vectorizer.transform` gives for each class's texts
+def class_counts(texts: list[str], labels: np.ndarray, classes: list[int], vectorizer, document_counts):
+    """Term counts per class (classes x terms, scipy CSR): what `vectorizer.transform` gives for each class's texts
     joined by spaces into one document, in corpus order (see _join_by_class).
 
     Summed from the per-document counts the fit already made, plus the n-grams that run across the
@@ -170,14 +179,18 @@ def class_counts(texts: list[str], labels: np.ndarray, classes: list[int], vecto
         (np.ones(len(labels), dtype=document_counts.dtype), (class_rows, np.arange(len(labels)))),
         shape=(len(classes), len(labels)),
     )
-    counts = (membership @ document_counts).toarray()
+    counts = (membership @ document_counts).tocsr()
     if vectorizer.ngram_range[1] > 1:
-        _add_ngrams_across_joins(counts, texts, class_rows, vectorizer)
+        rows, columns = _ngrams_across_joins(texts, class_rows, vectorizer)
+        across = sparse.csr_matrix((np.ones(len(rows), dtype=counts.dtype), (rows, columns)), shape=counts.shape)
+        counts = (counts + across).tocsr()  # duplicate coordinates sum up
+    counts.sort_indices()
     return counts
 
 
-def _add_ngrams_across_joins(counts: np.ndarray, texts: list[str], class_rows: np.ndarray, vectorizer) -> None:
-    """Add to `counts` the vocabulary n-grams that span two or more texts of a class once they are joined.
+def _ngrams_across_joins(texts: list[str], class_rows: np.ndarray, vectorizer) -> tuple[list[int], list[int]]:
+    """(class row, term column) of each vocabulary n-gram that spans two or more texts of a class once they
+    are joined, once per occurrence.
 
     Each such n-gram is counted at the text holding its last word; a text with fewer words than the
     n-gram (or none) lets it reach further back, as joining does.
@@ -187,6 +200,7 @@ def _add_ngrams_across_joins(counts: np.ndarray, texts: list[str], class_rows: n
     vocabulary = vectorizer.vocabulary_
     longest = vectorizer.ngram_range[1]
     tails: dict[int, list[str]] = {}  # class row -> the last (longest - 1) words of its joined document so far
+    rows, columns = [], []
     for text, row in zip(texts, class_rows):
         words = [w for w in tokenize(preprocess(text)) if w not in stop_words]
         tail = tails.get(row, [])
@@ -197,8 +211,10 @@ def _add_ngrams_across_joins(counts: np.ndarray, texts: list[str], class_rows: n
                     break
                 column = vocabulary.get(" ".join(tail[-before:] + words[: end + 1]))
                 if column is not None:
-                    counts[row, column] += 1
+                    rows.append(int(row))
+                    columns.append(column)
         tails[row] = (tail + words)[-(longest - 1):]
+    return rows, columns
 
 
 def fitted_vectorizer(texts: list[str], params: TopicParams):
@@ -303,15 +319,24 @@ def _join_by_class(texts: list[str], labels: np.ndarray, classes: list[int]) -> 
     return [" ".join(parts[c]) for c in classes]
 
 
-def top_terms(scores: np.ndarray, vocabulary: np.ndarray, n_terms: int) -> list[tuple[str, float]]:
-    """The n_terms best (term, score) pairs of one class's scores (positive only), repeats dropped."""
-    candidates = np.flatnonzero(scores > 0)
+def top_terms(scores, vocabulary: np.ndarray, n_terms: int) -> list[tuple[str, float]]:
+    """The n_terms best (term, score) pairs of one class's scores (positive only), repeats dropped.
+    `scores`: the class's (terms,) array, or its row of a sparse matrix."""
+    if hasattr(scores, "indices"):  # a sparse row: only its stored entries can be positive
+        row = scores.tocsr()
+        columns, values = row.indices, row.data
+    else:
+        columns = np.arange(len(scores))
+        values = np.asarray(scores)
+    keep = values > 0
+    columns, values = columns[keep], values[keep]
     # Only the best few hundred can make the list, even after dropping repeats: skip sorting the rest.
     shortlist = n_terms * 20 + 50
-    if len(candidates) > shortlist:
-        candidates = candidates[np.argpartition(-scores[candidates], shortlist)[:shortlist]]
+    if len(columns) > shortlist:
+        best = np.argpartition(-values, shortlist)[:shortlist]
+        columns, values = columns[best], values[best]
     # Highest score first; ties alphabetical, so the order is deterministic.
-    order = sorted(candidates, key=lambda i: (-scores[i], vocabulary[i]))
-    ranked = [str(vocabulary[i]) for i in order]
-    score_of = dict(zip(ranked, (float(scores[i]) for i in order)))
+    order = sorted(range(len(columns)), key=lambda i: (-values[i], vocabulary[columns[i]]))
+    ranked = [str(vocabulary[columns[i]]) for i in order]
+    score_of = dict(zip(ranked, (float(values[i]) for i in order)))
     return [(term, score_of[term]) for term in drop_repeated_words(ranked)[:n_terms]]
