@@ -94,6 +94,21 @@ def test_planned_tokens_are_the_tokenizers_count_capped_at_the_models_limit():
     assert estimated.tolist() == [6, 42]  # 4 tokens per 3 words, plus two special tokens
 
 
+def test_token_counts_are_made_in_bounded_chunks_and_equal_the_whole_count():
+    texts = [" ".join(["word"] * (1 + i % 17)) for i in range(2_503)]
+    asked = []
+
+    class Recording(PlantedTopicsEmbedder):
+        def count_tokens(self, batch):
+            asked.append(len(batch))
+            return super().count_tokens(batch)
+
+    counts = embed_module.token_counts(texts, Recording(), chunk=1_000)
+    assert asked == [1_000, 1_000, 503]  # never the whole corpus at once
+    assert counts.tolist() == PlantedTopicsEmbedder().count_tokens(texts).tolist()
+    assert embed_module.token_counts([], Recording()) is None
+
+
 def test_local_engine_embeds_the_batches_of_batch_plan(store):
     texts = ["a" * (1 + (i * 7) % 23) + f" text {i}" for i in range(150)] + ["a duplicate", "a duplicate"]
     seen = []

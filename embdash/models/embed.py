@@ -28,6 +28,7 @@ SAVE_EVERY = 4096  # vectors per part file written during a run
 # seconds); short sentences still go BATCH_SIZE at a time.
 BATCH_SIZE = 256
 TOKENS_PER_BATCH = 4096
+TOKEN_COUNT_CHUNK = 10_000  # texts tokenized at once to plan batches (see token_counts)
 
 Progress = Callable[[int, int], None]
 OnBatch = Callable[["EmbedProgress"], None]
@@ -239,13 +240,27 @@ def planned_batches(texts: Sequence[str], first_position: np.ndarray, rows: np.n
 def planned_tokens(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
     """The work each text makes for the model, in tokens: its tokenizer's count where it has one, else an
     estimate from the words; at most the model's limit (longer texts are cut). What batches are planned by."""
-    count_tokens = getattr(embedder, "count_tokens", None)  # optional for embedders made outside the catalogue
-    counts = count_tokens(texts) if texts and count_tokens is not None else None
+    counts = token_counts(texts, embedder)
     if counts is None:
-        counts = [estimated_tokens(t) for t in texts]
-    counts = np.asarray(counts, dtype=np.int64)
+        counts = np.array([estimated_tokens(t) for t in texts], dtype=np.int64)
     limit = embedder.spec.max_tokens
     return np.minimum(counts, limit) if limit else counts
+
+
+def token_counts(texts: Sequence[str], embedder: Embedder, chunk: int = TOKEN_COUNT_CHUNK) -> np.ndarray | None:
+    """Tokens per text under the embedder's tokenizer, or None where it has none. Counted `chunk` texts at a
+    time: a tokenizer's output for a whole corpus is thousands of bytes per text (200,000 texts of 100 tokens
+    took 3.1 GB at once, and the process kept it after the counts were made; in chunks, 0.16 GB)."""
+    count_tokens = getattr(embedder, "count_tokens", None)  # optional for embedders made outside the catalogue
+    if not len(texts) or count_tokens is None:
+        return None
+    parts = []
+    for start in range(0, len(texts), chunk):
+        counts = count_tokens(texts[start:start + chunk])
+        if counts is None:
+            return None
+        parts.append(np.asarray(counts, dtype=np.int64))
+    return np.concatenate(parts)
 
 
 def estimated_tokens(text: str) -> int:

@@ -13,6 +13,7 @@ from embdash.dataio.corpus import Corpus
 from embdash.dataio.corpus import quality_report as corpus_quality
 from embdash.dataio.readers import LoadReport
 from embdash.dataio.store import CorpusInfo
+from embdash.models.embed import token_counts
 from embdash.pipeline import maps
 from embdash.pipeline.topic_quality import COHERENCE_HELP, DIVERSITY_HELP, TopicQuality
 from embdash.ui import links
@@ -202,7 +203,7 @@ def load_report(filename: str, report: LoadReport) -> None:
 def quality_report(corpus: Corpus, embedder) -> None:
     """Empty texts, duplicates and texts the model will truncate, with the rows to look at."""
     limit = embedder.spec.max_tokens
-    counts = embedder.count_tokens(corpus.texts) if limit else None
+    counts = token_counts(corpus.texts, embedder) if limit else None
     report = corpus_quality(corpus, token_counts=counts, token_limit=limit)
     cols = st.columns(4)
     cols[0].metric("Documents", f"{report.n_rows:,}")
