@@ -38,6 +38,7 @@ from embdash import config
 from embdash.config import data_dir
 from embdash.dataio.atomic import (
     disk_message,
+    remove_orphan_temporaries_once,
     remove_quietly,
     write_atomically,
     write_bytes_atomically,
@@ -97,6 +98,7 @@ class Store:
         self.problems: list[str] = []  # plain-English notes about damaged files; never fatal
         self._indexes: dict[str, _VectorIndex] = {}
         self._lock = threading.RLock()  # Streamlit sessions share one Store across threads
+        remove_orphan_temporaries_once(self.root)  # what writers killed mid-write left behind
 
     @classmethod
     def default(cls, vector_dtype: str | None = None) -> "Store":
