@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 
 from embdash import config
 from embdash.config import data_dir
+from embdash.dataio import quota
 from embdash.dataio.atomic import (
     disk_message,
     remove_orphan_temporaries_once,
@@ -45,7 +46,6 @@ from embdash.dataio.atomic import (
     write_atomically,
     write_bytes_atomically,
 )
-from embdash.dataio import quota
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.provenance import (
     description_of,
