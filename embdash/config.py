@@ -46,7 +46,18 @@ def _id_list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in str(text).split(",") if part.strip())
 
 
+def _quota_mb(text: str) -> int:
+    """Megabytes, or 0 for no limit ("0" or "unlimited")."""
+    lowered = str(text).strip().lower()
+    if lowered in {"0", "unlimited", "none"}:
+        return 0
+    return _positive_int(lowered)
+
+
 VECTOR_DTYPES = ("float32", "float16")
+#: The disk quota of a read-only instance when EMBDASH_DISK_QUOTA_MB is not set: its visitors can add
+#: derived files (new seeds, labels) but not fill the disk.
+READ_ONLY_DISK_QUOTA_MB = 2048
 
 
 def _vector_dtype(text: str) -> str:
@@ -108,6 +119,13 @@ SETTINGS: tuple[Setting, ...] = (
         "0.9999). bf16 vectors have their own cache key, so switching re-embeds rather than mixing the two.",
         _flag,
     ),
+    Setting(
+        "disk_quota_mb", "EMBDASH_DISK_QUOTA_MB", None,
+        "Most megabytes the derived files (cached vectors, maps' arrays, search indexes) may take; past it the "
+        "least recently used are deleted (computed again when asked for). Never corpora or topic edits. "
+        f"Default: no limit, or {READ_ONLY_DISK_QUOTA_MB} on a read-only instance; 0 or unlimited: no limit.",
+        _quota_mb,
+    ),
 )
 
 
@@ -120,6 +138,15 @@ class Settings:
     password: str
     vector_dtype: str = "float32"
     force_fp32: bool = False
+    disk_quota_mb: int | None = None
+
+
+def quota_bytes(disk_quota_mb: int | None, read_only: bool) -> int | None:
+    """The disk quota of derived files in bytes (EMBDASH_DISK_QUOTA_MB, else the read-only default), or None
+    for no limit."""
+    if disk_quota_mb is None:
+        disk_quota_mb = READ_ONLY_DISK_QUOTA_MB if read_only else 0
+    return disk_quota_mb * 1024 * 1024 if disk_quota_mb else None
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -182,6 +209,14 @@ def force_fp32(environ: Mapping[str, str] | None = None, secrets: Mapping[str, A
     """EMBDASH_FORCE_FP32 alone, read like load_settings: the model loader needs only this one."""
     setting = next(s for s in SETTINGS if s.name == "force_fp32")
     return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
+
+
+def disk_quota_bytes(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> int | None:
+    """The disk quota alone (EMBDASH_DISK_QUOTA_MB and EMBDASH_READ_ONLY), read like load_settings: the
+    store needs only these, and a bad value of another setting should not stop the CLI."""
+    environ = os.environ if environ is None else environ
+    value = {s.name: _setting_value(s, environ, secrets or {}) for s in SETTINGS if s.name in ("disk_quota_mb", "read_only")}
+    return quota_bytes(value["disk_quota_mb"], value["read_only"])
 
 
 def data_dir() -> Path:

@@ -8,7 +8,7 @@ import streamlit as st
 from embdash.hashing import params_key
 from embdash.tasks import classify
 from embdash.tasks.classify import ClassifyParams, Examples
-from embdash.ui import cache, links, state, views, widgets
+from embdash.ui import cache, links, public_limits, state, views, widgets
 from embdash.ui.text import plain
 
 TYPED, TICKED, COLUMN, NAMES = (
@@ -29,6 +29,7 @@ def typed_examples(corpus, model_id) -> Examples:
     edited = edited[(edited["label"] != "") & (edited["example text"] != "")]
     if edited.empty:
         raise classify.ClassifyError("Type at least one example text for each of two labels.")
+    edited = edited.iloc[:len(public_limits.cap_texts(list(edited.index), "example texts"))]
     vectors = cache.embed_texts_cached(model_id, corpus, tuple(edited["example text"]))
     return Examples.from_texts(vectors, edited["label"].tolist())
 
@@ -67,7 +68,8 @@ def zero_shot_labels(corpus, model_id) -> tuple[np.ndarray, list[str]]:
     typed = st.text_area(
         "Label names, one per line", placeholder="sports\ncooking\nastronomy", **links.bound("classify.names")
     )
-    names = list(dict.fromkeys(line.strip() for line in typed.splitlines() if line.strip()))
+    names = public_limits.cap_texts(list(dict.fromkeys(line.strip() for line in typed.splitlines() if line.strip())),
+                                    "label names")
     if len(names) < 2:
         raise classify.ClassifyError("Type at least two label names, one per line.")
     st.caption("Optional: a few words describing each label often help more than the name alone.")

@@ -7,7 +7,7 @@ import streamlit as st
 from embdash.errors import EmbdashError
 from embdash.learn import word_benchmarks, words
 from embdash.models.catalogue import CATALOGUE, get_spec
-from embdash.ui import cache, learn, state, widgets
+from embdash.ui import cache, learn, public_limits, state, widgets
 from embdash.ui.text import plain
 
 # (label, A, B, C): A − B + C should land near the answer.
@@ -71,7 +71,8 @@ with glove_side:
 with sentence_side:
     st.subheader("A sentence model")
     sentence_model = learn.model_picker("arithmetic", allowed=SENTENCE_MODELS)
-    n_sentence = st.slider("Vocabulary: the most frequent words", 5_000, 50_000, 5_000, 5_000,
+    n_sentence = st.slider("Vocabulary: the most frequent words", 5_000,
+                           public_limits.vocabulary_maximum(50_000, "arithmetic.sentence_vocabulary"), 5_000, 5_000,
                            key="arithmetic.sentence_vocabulary", bind="query-params",
                            help="Each word is embedded once as a one-word text and cached; 10,000 words take about "
                            "10 s with the default model on 2 cores, the first time only.")

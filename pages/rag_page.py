@@ -14,6 +14,8 @@ from embdash.tasks.chunking import (
 from embdash.tasks.search import embed_query
 from embdash.ui import cache, links, state, widgets
 
+INSTRUCTIONS_FROM_LINK = "rag.instructions_from_link"
+
 st.title("Retrieve context for an LLM prompt")
 st.info(
     "No language model is called here. The assembled prompt is plain text: paste it into any chat model, "
@@ -65,8 +67,19 @@ name_column = st.selectbox(
     "Name each source by", name_options, **links.bound("rag.source_column"),
     help="Besides its row number, each passage in the prompt can name its document by a column of the corpus.",
 )
-with st.expander("Instructions to the model"):
-    instructions = st.text_area("Instructions", rag.DEFAULT_INSTRUCTIONS, height=100, **links.bound("rag.instructions"))
+# A link can carry other instructions: they are shown open, flagged, so nobody sends what they never read.
+linked_instructions = links.value_from_link("rag.instructions")
+if linked_instructions is not None and linked_instructions != rag.DEFAULT_INSTRUCTIONS:
+    st.session_state[INSTRUCTIONS_FROM_LINK] = True
+if st.session_state.get(INSTRUCTIONS_FROM_LINK):
+    st.warning("The instructions below came from the link you opened, not from embdash: read them before "
+               "using the prompt.", icon=":material/warning:")
+current_instructions = st.session_state.get("rag.instructions", linked_instructions or rag.DEFAULT_INSTRUCTIONS)
+with st.expander("Instructions to the model", expanded=current_instructions != rag.DEFAULT_INSTRUCTIONS):
+    instructions = st.text_area(
+        "Instructions", rag.DEFAULT_INSTRUCTIONS, height=100, **links.bound("rag.instructions"),
+        on_change=lambda: st.session_state.pop(INSTRUCTIONS_FROM_LINK, None),  # edited here: now the visitor's own
+    )
 
 if not question.strip():
     st.caption("Type a question to see the passages closest to it and the prompt built from them.")

@@ -64,7 +64,7 @@ def test_saved_index_loads_and_gives_identical_results(corpus, saved):
     data_dir, index, _ = saved
     path = ann.index_path(data_dir, "vectors-key")
     assert path.exists() and path.parent == data_dir / "indexes"
-    assert not [p for p in path.parent.iterdir() if p.suffix == ".tmp"]  # written atomically
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # written atomically, no temporary left
     loaded = ann.load_index(path, *vectors.shape)
     assert loaded is not None
     before = ann.search_index(index, queries, 10)

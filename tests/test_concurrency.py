@@ -83,7 +83,7 @@ def test_two_processes_share_one_cache_and_compute_each_text_once(tmp_path):
     store = Store(tmp_path / "store")
     vectors, found = store.load_vectors(PlantedTopicsEmbedder().cache_key, [text_hash(t) for t in texts])
     assert found.all()
-    assert not list((tmp_path / "store").rglob("*.corrupt")) and not list((tmp_path / "store").rglob(".*.tmp"))
+    assert not list((tmp_path / "store").rglob("*.corrupt")) and not list((tmp_path / "store").rglob("*.embdash-tmp"))
     again = embed_texts(texts, PlantedTopicsEmbedder(), store)
     assert again.n_computed == 0 and np.array_equal(again.vectors, first[: len(texts)])
 

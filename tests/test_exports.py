@@ -48,12 +48,46 @@ def test_column_names_are_neutralised_too():
     assert list(exports.restore_formulas(back).columns) == ["=evil()"]
 
 
-@given(st.lists(st.text(max_size=12), min_size=1, max_size=8))
+# Characters a spreadsheet may trim before reading a cell, and forms of the formula characters.
+_INVISIBLE = " \t\r\n\u00a0\u2003\u3000\u200b\u200d\u2060\ufeff\u202e\x00"
+_FORMULA_FORMS = "=+-@;\uff1d\uff0b\uff0d\uff20\uff1b\ufe66\u207c\u208a\ufe62\ufe63\u2212"
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list(_INVISIBLE + _FORMULA_FORMS + "'a1 ")) | st.characters(),
+                     max_size=12)
+
+
+def _reads_as_formula(cell: str) -> bool:
+    """An independent statement of the danger: after white space and invisible characters (which a
+    spreadsheet may trim), the first character is, or folds under NFKC to, = + - @ or ;."""
+    import unicodedata
+    if cell[:1] in ("\t", "\r"):
+        return True
+    visible = [c for c in cell if not (c.isspace() or unicodedata.category(c)[0] in "CZ")]
+    return bool(visible) and unicodedata.normalize("NFKC", visible[0])[:1] in set("=+-@;\u2212")
+
+
+@given(st.lists(_CELL_TEXT, min_size=1, max_size=8))
 def test_neutralising_is_reversible_and_leaves_no_formula(cells):
     frame = pd.DataFrame({"c": cells})
     safe = exports.neutralise_formulas(frame)
-    assert not any(c.startswith(exports.FORMULA_STARTS) for c in safe["c"])
+    assert not any(_reads_as_formula(c) for c in safe["c"])
     assert exports.restore_formulas(safe)["c"].tolist() == cells
+
+
+@pytest.mark.parametrize("cell", [
+    " =1+1", "  +SUM(A1)", "\n=1", "\u00a0=1", "\u3000@cmd", "\u2003-2", ";cmd", " ;x",
+    "\uff1dHYPERLINK(\"http://evil\")", "\uff0b1", "\uff0d1", "\uff20x", "\ufe66x", "\u207c1",
+    "\u200b=1", "\ufeff=1", "\u2060+1", "\u200d\u200b @x", "\u202e=1", "\u2212 1",
+])
+def test_hidden_and_look_alike_formula_starts_are_neutralised_and_restored(cell):
+    frame = pd.DataFrame({"cell": [cell]})
+    back = pd.read_csv(io.BytesIO(exports.csv_bytes(frame)), keep_default_na=False, dtype=str)
+    assert back["cell"].iloc[0] == "'" + cell
+    assert exports.restore_formulas(back)["cell"].iloc[0] == cell
+
+
+@pytest.mark.parametrize("cell", ["hello", " hello", "a=b", "\u200bword", "'plain", " 'quoted", "1;2", ""])
+def test_ordinary_cells_are_left_alone(cell):
+    assert exports.neutralise_formulas(pd.DataFrame({"cell": [cell]}))["cell"].iloc[0] == cell
 
 
 def test_parquet_round_trip_keeps_rows_types_and_provenance():

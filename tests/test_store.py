@@ -138,7 +138,7 @@ def test_crash_during_write_leaves_no_partial_file(store, monkeypatch):
     monkeypatch.undo()
 
     assert parts(store) == before
-    assert not list(store.embeddings_dir(KEY).glob("*.tmp"))  # the temp file was cleaned up
+    assert not list(store.embeddings_dir(KEY).glob("*.embdash-tmp"))  # the temp file was cleaned up
     loaded, found = Store(store.root).load_vectors(KEY, old_hashes)
     assert found.all() and loaded.tobytes() == old_vectors.tobytes()
 
@@ -146,7 +146,7 @@ def test_crash_during_write_leaves_no_partial_file(store, monkeypatch):
 def test_leftover_temp_files_are_ignored(store):
     hashes, vectors = hashes_of(4), random_vectors(4)
     store.save_vectors(KEY, hashes, vectors, {})
-    (store.embeddings_dir(KEY) / ".half-written.tmp").write_bytes(b"PAR1 garbage")
+    (store.embeddings_dir(KEY) / ".part-x.parquet.123.abcd.embdash-tmp").write_bytes(b"PAR1 garbage")
     loaded, found = Store(store.root).load_vectors(KEY, hashes)
     assert found.all() and loaded.tobytes() == vectors.tobytes()
     assert Store(store.root).problems == []

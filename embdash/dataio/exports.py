@@ -1,8 +1,10 @@
 """Files to take away: tables as CSV (safe to open in a spreadsheet) and Parquet, charts as a standalone
 interactive HTML file and as PNG, several results as one HTML report.
 
-CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
-get a leading apostrophe, as OWASP advises for CSV injection; restore_formulas() undoes it exactly.
+CSV cells that a spreadsheet would run as a formula get a leading apostrophe, as OWASP advises for CSV
+injection; restore_formulas() undoes it exactly. A formula cell is one starting with = + - @ ; (the last
+is some locales' separator), tab or carriage return, also after leading white space or invisible
+characters (spreadsheets trim them) and in any form that Unicode NFKC folds to those (full-width ＝).
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from __future__ import annotations
 import html
 import io
 import json
+import unicodedata
 
 import numpy as np
 import pandas as pd
 
 from embdash.errors import EmbdashError
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", ";", "\t", "\r")
+_FORMULA_CHARACTERS = frozenset("=+-@;\u2212")  # U+2212 MINUS SIGN reads as minus in some spreadsheets
 _QUOTE = "'"
 
 
@@ -27,7 +31,21 @@ class ExportError(EmbdashError):
 def _needs_quote(cell: str) -> bool:
     # Cells that already start with apostrophes before a formula character get one more, so that
     # restoring (removing one) is exact for every cell.
-    return cell.lstrip(_QUOTE).startswith(FORMULA_STARTS)
+    cell = cell.lstrip(_QUOTE)
+    if cell.startswith(FORMULA_STARTS):
+        return True
+    first = _first_visible(cell)
+    return bool(first) and unicodedata.normalize("NFKC", first)[:1] in _FORMULA_CHARACTERS
+
+
+def _first_visible(cell: str) -> str:
+    """The first character that is neither white space nor invisible: separators, controls, format
+    characters (zero-width, BOM, bidi), unassigned and private code points (category Z* or C*), which a
+    spreadsheet may trim or a later Unicode may make invisible; then the formula character comes first."""
+    for character in cell:
+        if not (character.isspace() or unicodedata.category(character)[0] in "CZ"):
+            return character
+    return ""
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,8 @@ The parquet key-value metadata key "embdash" holds a JSON object describing how 
 A float16 store (EMBDASH_VECTOR_DTYPE) keeps its parts in their own folders and holds its vectors as float16
 in memory: the two kinds never mix, and switching the setting leaves the other kind's cache untouched.
 The "last used" time of a corpus is its file's modification time (touch_corpus sets it).
+With a disk quota (EMBDASH_DISK_QUOTA_MB), each write of a derived file evicts the least recently used
+derived files until they fit (embdash.dataio.quota); reads record the use.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ import pyarrow.parquet as pq
 
 from embdash import config
 from embdash.config import data_dir
+from embdash.dataio import quota
 from embdash.dataio.atomic import (
     disk_message,
+    remove_orphan_temporaries_once,
     remove_quietly,
     write_atomically,
     write_bytes_atomically,
@@ -89,18 +93,25 @@ class _VectorIndex:
 
 
 class Store:
-    def __init__(self, root: Path | str, max_parts: int = MAX_PARTS, vector_dtype: str | None = None):
-        """`vector_dtype`: "float32" or "float16"; None reads EMBDASH_VECTOR_DTYPE (default float32)."""
+    def __init__(self, root: Path | str, max_parts: int = MAX_PARTS, vector_dtype: str | None = None,
+                 disk_quota_bytes: int | None = None):
+        """`vector_dtype`: "float32" or "float16"; None reads EMBDASH_VECTOR_DTYPE (default float32).
+        `disk_quota_bytes`: the most the derived files may take (None: no limit)."""
         self.root = Path(root)
+        self.disk_quota_bytes = disk_quota_bytes
         self.max_parts = max_parts
         self.vector_dtype = parse_vector_dtype(config.vector_dtype() if vector_dtype is None else vector_dtype)
         self.problems: list[str] = []  # plain-English notes about damaged files; never fatal
         self._indexes: dict[str, _VectorIndex] = {}
         self._lock = threading.RLock()  # Streamlit sessions share one Store across threads
+        remove_orphan_temporaries_once(self.root)  # what writers killed mid-write left behind
 
     @classmethod
-    def default(cls, vector_dtype: str | None = None) -> "Store":
-        return cls(data_dir(), vector_dtype=vector_dtype)
+    def default(cls, vector_dtype: str | None = None, disk_quota_bytes: int | None | str = "environment") -> "Store":
+        """The store of the data folder; the disk quota from the environment unless given (None: no limit)."""
+        if disk_quota_bytes == "environment":
+            disk_quota_bytes = config.disk_quota_bytes()
+        return cls(data_dir(), vector_dtype=vector_dtype, disk_quota_bytes=disk_quota_bytes)
 
     def __repr__(self) -> str:
         return f"Store({str(self.root)!r}, vector_dtype={self.vector_dtype.name!r})"
@@ -118,6 +129,8 @@ class Store:
         With nothing cached for this model, d is 0.
         """
         index = self._vector_index(cache_key)
+        for part in index.parts:
+            quota.record_use(part)
         rows = np.fromiter((index.row_of.get(h, -1) for h in hashes), dtype=np.int64, count=len(hashes))
         found = rows >= 0
         vectors = np.zeros((len(rows), index.matrix.shape[1]), dtype=self.vector_dtype)
@@ -175,7 +188,8 @@ class Store:
             write_vector_part(path, hashes, vectors, description)
             self._indexes.pop(cache_key, None)  # re-read on next load
             if len(part_files(folder)) > self.max_parts:
-                self.compact(cache_key)
+                path = self.compact(cache_key) or path
+            self._keep_within_quota(path)
         return path
 
     def compact(self, cache_key: str) -> Path | None:
@@ -368,6 +382,7 @@ class Store:
             **stamp(),
         }
         _write_table_atomically(_array_table(array, description), path)
+        self._keep_within_quota(path)
         return path
 
     def load_array(self, kind: str, key: str) -> np.ndarray | None:
@@ -376,11 +391,13 @@ class Store:
         if not path.is_file():
             return None
         try:
-            return _read_array(path)
+            array = _read_array(path)
         except Exception as exc:
             self._set_aside(path, kind, exc, note=(
                 f"A damaged {kind} file was set aside ({path.name}); it will be recomputed."))
             return None
+        quota.record_use(path)
+        return array
 
     def load_array_params(self, kind: str, key: str) -> dict | None:
         """The parameters stored with an artefact, or None."""
@@ -409,6 +426,7 @@ class Store:
             "value": value,
         }
         write_bytes_atomically(path, json.dumps(document, sort_keys=True).encode("utf-8"))
+        self._keep_within_quota(path)
         return path
 
     def load_json(self, kind: str, key: str, decode=lambda value: value, then: str = "it will be recomputed"):
@@ -424,11 +442,23 @@ class Store:
             document = json.loads(path.read_bytes())
             if document.get("kind") != kind or document.get("key") != key:
                 raise ValueError("kind or key does not match the file name")
-            return decode(document["value"])
+            value = decode(document["value"])
         except Exception as exc:
             self._set_aside(path, kind, exc, note=(
                 f"A damaged {kind} file was set aside ({path.name}); {then}."))
             return None
+        quota.record_use(path)
+        return value
+
+    # ------------------------------------------------------------------ disk quota
+
+    def _keep_within_quota(self, written: Path) -> None:
+        """After a write: evict least recently used derived files while they exceed the quota, never the
+        file just written. An evicted file is computed again when next asked for."""
+        if self.disk_quota_bytes is None:
+            return
+        with self._lock:
+            quota.evict_over_quota(self.root, self.disk_quota_bytes, keep=[written])
 
 
 # ---------------------------------------------------------------------- helpers

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from embdash.config import data_dir
+from embdash.dataio.atomic import write_atomically
 from embdash.errors import EmbdashError
 
 GENSIM_WHEEL = "gensim==4.4.0"
@@ -65,14 +66,16 @@ def fetch(folder: Path | None = None, wheel: Path | None = None) -> Path:
         try:
             with zipfile.ZipFile(wheel) as archive:
                 for name in FILES:
-                    # Write beside, then rename: an interrupted fetch never leaves half a file.
-                    partial = folder / f".{name}.partial"
-                    with archive.open(WHEEL_FOLDER + name) as source, open(partial, "wb") as target:
-                        shutil.copyfileobj(source, target)
-                    partial.replace(folder / name)
+                    # Written beside, then renamed: an interrupted fetch never leaves half a file.
+                    write_atomically(folder / name, lambda partial, name=name: _extract(archive, name, partial))
         except (KeyError, zipfile.BadZipFile) as error:
             raise WordBenchmarksMissing(f"The file {wheel} is not a gensim wheel with the benchmark files ({error}).")
     return folder
+
+
+def _extract(archive: zipfile.ZipFile, name: str, target: Path) -> None:
+    with archive.open(WHEEL_FOLDER + name) as source, open(target, "wb") as output:
+        shutil.copyfileobj(source, output)
 
 
 def _download_wheel(download_dir: Path) -> Path:

@@ -9,11 +9,12 @@ file in the data folder), else the catalogue's figure; after it, this run's own.
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Callable, Sequence
 
+from embdash.dataio.atomic import write_text_atomically
+from embdash.errors import CacheError
 from embdash.models.catalogue import measured_speed
 
 SPEEDS_FILE = "embedding-speeds.json"
@@ -114,17 +115,10 @@ def remember_speed(folder: Path, model_key: str, tokens_per_second: float) -> No
     speeds = remembered_speeds(folder)
     speeds[model_key] = {"tokens_per_second": round(float(tokens_per_second), 1),
                          "measured": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    path = Path(folder) / SPEEDS_FILE
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(speeds, indent=1, sort_keys=True), encoding="utf-8")
-        temporary.replace(path)  # atomic: a reader never sees half a file
-    except OSError:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
+        write_text_atomically(Path(folder) / SPEEDS_FILE, json.dumps(speeds, indent=1, sort_keys=True))
+    except CacheError:
+        pass
 
 
 def prior_tokens_per_second(embedder, folder: Path | None) -> float | None:

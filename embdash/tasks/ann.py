@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from embdash.dataio.atomic import write_atomically
+from embdash.dataio.quota import record_use
 from embdash.errors import CacheError
 from embdash.tasks.ranking import allowed_rows
 
@@ -67,6 +68,7 @@ def load_index(path: Path, n: int, dim: int):
         return None
     if index is None or index.size != n or index.ndim != dim:
         return None
+    record_use(path)  # for the disk quota's least-recently-used eviction
     index.expansion_search = EXPANSION_SEARCH
     return index
 

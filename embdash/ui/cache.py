@@ -13,6 +13,7 @@ from typing import NoReturn
 import numpy as np
 import streamlit as st
 
+from embdash import config
 from embdash.config import data_dir
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.store import Store
@@ -36,7 +37,8 @@ from embdash.ui.text import plain
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    return Store.default(vector_dtype=settings().vector_dtype)  # EMBDASH_VECTOR_DTYPE, also from st.secrets
+    server = settings()  # EMBDASH_VECTOR_DTYPE and EMBDASH_DISK_QUOTA_MB, also from st.secrets
+    return Store.default(vector_dtype=server.vector_dtype, disk_quota_bytes=config.quota_bytes(server.disk_quota_mb, server.read_only))
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)

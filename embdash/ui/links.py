@@ -38,6 +38,14 @@ def bound(key: str) -> dict:
     return {"key": key, "bind": BIND}
 
 
+def value_from_link(key: str) -> str | None:
+    """The value the URL carries for a bound widget that this session has not drawn yet (a link just
+    opened: the widget will start from it), else None."""
+    if key in st.session_state:
+        return None
+    return st.query_params.get(key)
+
+
 def is_corpus_key(text) -> bool:
     """A content key as the store names corpora: exactly 16 lower-case hex digits (nothing else can
     reach a path)."""

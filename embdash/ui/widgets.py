@@ -11,7 +11,7 @@ from embdash.errors import EmbdashError
 from embdash.models.catalogue import get_spec, speed_label
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
-from embdash.ui import cache, gate, links, server_settings, state
+from embdash.ui import cache, gate, links, public_limits, server_settings, state
 from embdash.ui.text import plain
 
 
@@ -45,7 +45,7 @@ def param_controls(cls, prefix: str, bind: bool = True):
         elif isinstance(f.default, str):
             values[f.name] = st.text_input(label, f.default, help=meta["help"], **where)
         elif f.name == "seed":
-            values[f.name] = int(st.number_input(label, meta["min"], meta["max"], f.default, help=meta["help"], **where))
+            values[f.name] = public_limits.seed_input(label, f.default, meta["help"], **where)
         elif isinstance(f.default, int):
             values[f.name] = st.slider(label, meta["min"], meta["max"], f.default, meta["step"] or 1, help=meta["help"], **where)
         else:

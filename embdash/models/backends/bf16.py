@@ -18,8 +18,6 @@ give a text different vectors depending on which process embedded it first.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
@@ -29,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from embdash.config import data_dir, force_fp32
+from embdash.dataio.atomic import write_text_atomically
 
 PRECISIONS = ("auto", "fp32", "bf16")  # "auto": bf16 where checked and worth it; the others force one
 MIN_MEAN_COSINE = 0.9999  # the least mean cosine of bf16 vectors against float32 ones
@@ -127,11 +126,7 @@ def current_check(spec) -> Bf16Check | None:
 
 def write_check(check: Bf16Check) -> None:
     """Write atomically: a process reading at the same time sees the old file or the new one, never half."""
-    path = check_path(check.model_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8") as f:
-        json.dump(asdict(check), f, indent=2)
-    os.replace(f.name, path)
+    write_text_atomically(check_path(check.model_id), json.dumps(asdict(check), indent=2))
 
 
 def auto_uses_bf16(spec) -> bool | None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from importlib import metadata
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Sequence
 
 from embdash.config import data_dir
+from embdash.dataio.atomic import temporary_folder
 from embdash.errors import ModelError
 from embdash.hashing import params_key
 from embdash.models.backends.agreement import compare_vectors, sample_texts  # noqa: F401  (re-exported)
@@ -150,7 +150,7 @@ def export_onnx(spec, folder: Path, n_sample: int = 128, timing_rounds: int = 1)
     _check_mean_pooled(model, spec.name)
     target = export_dir(spec.id)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".exporting-{target.name}-") as scratch:
+    with temporary_folder(target) as scratch:
         scratch = Path(scratch)
         _export_transformer(torch, model, scratch / "fp32.onnx")
         fused = _fuse(scratch / "fp32.onnx", scratch / "fused.onnx", model[0].auto_model.config)
