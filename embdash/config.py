@@ -85,8 +85,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "max_upload_mb", "EMBDASH_MAX_UPLOAD_MB", 200,
-        "Largest file a user may upload, in megabytes. Streamlit's own cap (server.maxUploadSize in "
-        ".streamlit/config.toml) must be at least as large.",
+        "Largest file a user may upload, in megabytes. `embdash serve` (and scripts/start.sh) sets Streamlit's own "
+        "cap, server.maxUploadSize, to the same value, so a larger upload is refused by the server before it is "
+        "stored; unless server.maxUploadSize is given on the command line or as STREAMLIT_SERVER_MAX_UPLOAD_SIZE.",
         _positive_int,
     ),
     Setting(
@@ -97,14 +98,38 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "read_only", "EMBDASH_READ_ONLY", False,
-        "For public instances: no uploads, no models from server paths, no deletions. Only the bundled sample "
-        "and corpora already stored on the server can be opened; the embedding cache is still written.",
+        "For public instances: no uploads (refused by the server too, not only hidden), no models from server "
+        "paths, no deletions. Only the bundled sample and corpora already stored on the server can be opened; "
+        "the embedding cache is still written.",
         _flag,
     ),
     Setting(
         "password", "EMBDASH_PASSWORD", "",
-        "If set, every visitor must type this password once per browser session before seeing anything. "
-        "Prefer st.secrets (secrets.toml) or a secret environment variable over a command line.",
+        "If set, every visitor must type this password once per browser session before seeing anything, and "
+        "the server refuses uploads from a session that has not. Wrong passwords are throttled per client "
+        "(EMBDASH_LOGIN_LOCKOUT_AFTER). Prefer st.secrets (secrets.toml) or a secret environment variable over "
+        "a command line.",
+    ),
+    Setting(
+        "login_lockout_after", "EMBDASH_LOGIN_LOCKOUT_AFTER", 10,
+        "Wrong passwords a client may type before it is locked out for EMBDASH_LOGIN_LOCKOUT_MINUTES. Before "
+        "that, each wrong password doubles the wait before the next one is checked (1 s, 2 s, 4 s ... at most "
+        "60 s). A client is a visitor's IP address (see EMBDASH_CLIENT_IP_HEADER).",
+        _positive_int,
+    ),
+    Setting(
+        "login_lockout_minutes", "EMBDASH_LOGIN_LOCKOUT_MINUTES", 15,
+        "How long a locked-out client waits, in minutes; a client's wrong passwords are also forgotten this "
+        "long after its last one.",
+        _positive_int,
+    ),
+    Setting(
+        "client_ip_header", "EMBDASH_CLIENT_IP_HEADER", "",
+        "Behind a reverse proxy every visitor arrives from the proxy's address, so one visitor's lockout would "
+        "lock out all. Name the header your proxy sets to the visitor's address (X-Forwarded-For: its last "
+        "entry is used; X-Real-IP) to throttle per visitor. Only with a proxy that sets it: otherwise a "
+        "visitor can forge it. Empty: the connection's address.",
+        lambda text: str(text).strip(),
     ),
     Setting(
         "vector_dtype", "EMBDASH_VECTOR_DTYPE", "float32",
@@ -139,6 +164,14 @@ class Settings:
     vector_dtype: str = "float32"
     force_fp32: bool = False
     disk_quota_mb: int | None = None
+    login_lockout_after: int = 10
+    login_lockout_minutes: int = 15
+    client_ip_header: str = ""
+
+    @property
+    def public(self) -> bool:
+        """Read-only or behind a password: an instance strangers reach, so it shows them no tracebacks."""
+        return self.read_only or bool(self.password)
 
 
 def quota_bytes(disk_quota_mb: int | None, read_only: bool) -> int | None:

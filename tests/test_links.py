@@ -144,17 +144,3 @@ def test_read_only_instance_offers_no_uploads_and_no_server_models(monkeypatch):
     assert not at.exception
     assert len(at.get("file_uploader")) == 0
     assert any("read-only" in i.value for i in at.info)
-
-
-def test_password_gate(monkeypatch):
-    monkeypatch.setenv("EMBDASH_PASSWORD", "open sesame")
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert not at.exception
-    assert [t.value for t in at.title] == ["embdash"]  # nothing of the app yet
-    at.text_input(key="gate.password").input("wrong").run()
-    assert any("not the password" in e.value for e in at.error)
-    assert [t.value for t in at.title] == ["embdash"]
-    at.text_input(key="gate.password").input("open sesame").run()
-    assert not at.exception
-    assert at.title[0].value == "Map of the corpus"
-    assert "gate.password" not in at.session_state

@@ -9,15 +9,19 @@ only, so it says so before the first session starts.
 import sys
 from pathlib import Path
 
+from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from embdash.config import prepare_process
+from embdash import config
+from embdash.config import ConfigError, Settings, prepare_process
+from embdash.ui import server_settings, upload_guard
 
 # The dashboard's entry and its pages/ live in the repository, beside the package, not inside it: an
 # editable install (scripts/install.sh) finds them; a wheel installed into site-packages does not.
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 MISSING_APP = 2
+BAD_SETTINGS = 2
 
 
 def main(options: list[str] | None = None) -> int:
@@ -26,10 +30,46 @@ def main(options: list[str] | None = None) -> int:
         print(missing_app_message(), file=sys.stderr)
         return MISSING_APP
     prepare_process()
+    try:
+        config.load_settings(secrets={})  # the environment's settings, checked before anything starts
+    except ConfigError as error:
+        print(f"embdash serve: {error}", file=sys.stderr)
+        return BAD_SETTINGS
     PagesManager.uses_pages_directory = False
     import_page_libraries()
+    upload_guard.install()
+    # Each time Streamlit reads its configuration (command line, STREAMLIT_* variables, config.toml),
+    # embdash's settings fill in what the operator left to them.
+    streamlit_config.on_config_parsed(follow_settings, force_connect=True)
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if options is None else options)]
     return cli.main()
+
+
+def follow_settings() -> None:
+    """Set the Streamlit options embdash's settings imply, unless the operator gave them on the command line or
+    as STREAMLIT_* variables (a value in .streamlit/config.toml is the repository's default: it yields)."""
+    try:
+        settings = server_settings.settings()
+    except ConfigError:
+        settings = None  # every page says what is wrong; meanwhile behave as the strictest instance
+    for name, value in implied_options(settings).items():
+        if streamlit_config.get_where_defined(name) != OPERATOR_DEFINED:
+            streamlit_config.set_option(name, value, where_defined="embdash settings")
+
+
+# How Streamlit marks an option given on the command line or as an environment variable.
+OPERATOR_DEFINED = streamlit_config._DEFINED_BY_FLAG
+
+
+def implied_options(settings: Settings | None) -> dict[str, object]:
+    """Streamlit's upload cap follows EMBDASH_MAX_UPLOAD_MB, so a larger file is refused before it is stored;
+    a public instance (read-only or with a password) shows strangers no tracebacks. None: unreadable settings."""
+    if settings is None:
+        return {"client.showErrorDetails": "none"}
+    implied: dict[str, object] = {"server.maxUploadSize": settings.max_upload_mb}
+    if settings.public:
+        implied["client.showErrorDetails"] = "none"
+    return implied
 
 
 def missing_app_message() -> str:

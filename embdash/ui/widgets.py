@@ -80,7 +80,7 @@ def model_badge(model_id: str) -> None:
 def sidebar() -> None:
     """The shared frame, on every page: the password gate, the corpus (kept in the URL by its key),
     which model embeds it (in the URL too), and the link to the current view."""
-    gate.require_password(server_settings.settings().password)
+    gate.require_password(server_settings.settings())
     links.sync_corpus()
     with st.sidebar:
         corpus = state.current_corpus()
