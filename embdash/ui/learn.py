@@ -6,27 +6,37 @@ import numpy as np
 import streamlit as st
 
 from embdash.models.catalogue import get_spec
-from embdash.ui import cache, state
+from embdash.ui import cache, links, state
 
 
-def model_picker(page: str, default: str | None = None, allowed: list[str] | None = None) -> str:
+def model_picker(page: str, default: str | None = None, allowed: list[str] | None = None,
+                 required: bool = True) -> str | None:
     """A model selectbox for one Learn page (key "<page>.model", bound to the URL); returns the model id.
 
-    It starts on `default`, else on the sidebar's model, so a lesson shows the model the user is exploring
-    with; `allowed` narrows the choice (e.g. to word-level models).
+    It lists only the models this server offers (state.model_options), narrowed to `allowed` (e.g. word-level
+    models); a link naming another one is dropped with a note. It starts on `default`, else on the sidebar's
+    model, so a lesson shows the model the user is exploring with. With no model to list it says so and stops
+    the page, or returns None when not `required`.
     """
-    options = list(allowed) if allowed else state.catalogue_ids()
-    start = default or state.current_model_id()
-    index = options.index(start) if start in options else 0
-    return st.selectbox(
+    key = f"{page}.model"
+    options = state.model_options(allowed)
+    if not options:
+        st.info("None of the models this server offers can show this part of the lesson.")
+        if required:
+            st.stop()
+        return None
+    start = state.offered_model(default or state.current_model_id(), allowed)
+    links.say_if_linked_model_not_offered(key, options, start)
+    chosen = st.selectbox(
         "Model for this lesson",
         options,
-        index=index,
+        index=options.index(start),
         format_func=lambda model_id: get_spec(model_id).name,
-        key=f"{page}.model",
+        key=key,
         bind="query-params",
         help="Which embedding model computes this page. It starts on the model chosen in the sidebar.",
     )
+    return state.offered_model(chosen, allowed)
 
 
 def embedded(model_id: str, texts: list[str]) -> np.ndarray:

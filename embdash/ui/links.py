@@ -24,6 +24,7 @@ import re
 
 import streamlit as st
 
+from embdash.models.catalogue import get_spec
 from embdash.ui import cache, state
 from embdash.ui.text import plain
 
@@ -90,6 +91,18 @@ def open_linked_corpus(key: str) -> bool:
         return False
     state.use_stored_corpus(key)
     return True
+
+
+def say_if_linked_model_not_offered(key: str, options: list[str], shown: str) -> None:
+    """A link's model (URL parameter `key`) that is not among `options` is dropped by the bound widget, which
+    then shows `shown`: say so, once, when the link is opened."""
+    linked = st.query_params.get(key)
+    if linked is None or key in st.session_state:
+        return
+    if linked not in {get_spec(option).name for option in options}:
+        asked = linked if len(linked) <= 80 else linked[:80] + "…"
+        st.warning(plain(f"The link asks for the model {asked!r}, which this server does not offer here; "
+                         f"showing {get_spec(shown).name}."))
 
 
 # Streamlit's backend does not see every URL change the browser makes (bound widgets write the address

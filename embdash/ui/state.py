@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Sequence
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ from embdash.ui.text import plain
 
 CORPUS_KEY = "corpus_key"
 MODEL_KEY = "model_id"
+CUSTOM_MODELS_KEY = "custom_models"  # the "st:" models this session added, in the order added
 OPENED_KEY = "opened_corpora"  # content keys this session uploaded or opened, most recent last
 CORPUS_OBJECT_KEY = "corpus_object"  # the current Corpus itself: it outlives a cleared data folder or cache
 _UNSTORED_KEY = "corpus_unstored"  # the key of a current corpus the disk refused to store (already said)
@@ -125,8 +127,8 @@ def _keep_stored(corpus: Corpus) -> None:
 
 
 def current_model_id() -> str:
-    offered = offered_model_ids()
-    return st.session_state.get(MODEL_KEY, DEFAULT_MODEL_ID if DEFAULT_MODEL_ID in offered else offered[0])
+    """The session's model (the sidebar's choice), if this server offers it; else the default."""
+    return offered_model(st.session_state.get(MODEL_KEY))
 
 
 def catalogue_ids() -> list[str]:
@@ -134,8 +136,38 @@ def catalogue_ids() -> list[str]:
 
 
 def offered_model_ids() -> list[str]:
-    """The catalogue models this server offers (EMBDASH_MODELS), the default first when offered."""
+    """The catalogue models this server offers (EMBDASH_MODELS), in the setting's order."""
     return config.offered_models(settings(), catalogue_ids())
+
+
+def model_options(allowed: Sequence[str] | None = None) -> list[str]:
+    """Every model this session may choose: the offered catalogue models, then the custom ones it added where
+    the server allows custom models; only those in `allowed` when given. Every model picker lists these."""
+    options = offered_model_ids()
+    if config.custom_models_enabled(settings()):
+        options += st.session_state.get(CUSTOM_MODELS_KEY, [])
+    return [m for m in dict.fromkeys(options) if allowed is None or m in allowed]
+
+
+def default_model_id() -> str:
+    """The first model of EMBDASH_MODELS, else the catalogue's default."""
+    return offered_model_ids()[0] if settings().models else DEFAULT_MODEL_ID
+
+
+def offered_model(model_id: str | None, allowed: Sequence[str] | None = None) -> str | None:
+    """`model_id` if it is among model_options(allowed); else the default model, else the first option; None
+    if there is no option. Whatever a widget, a link or the session names goes through here before a model loads."""
+    options = model_options(allowed)
+    for candidate in (model_id, default_model_id()):
+        if candidate in options:
+            return candidate
+    return options[0] if options else None
+
+
+def add_custom_model(model_id: str) -> None:
+    custom = st.session_state.setdefault(CUSTOM_MODELS_KEY, [])
+    if model_id not in custom:
+        custom.append(model_id)
 
 
 def flash(message: str) -> None:

