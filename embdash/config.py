@@ -108,6 +108,18 @@ SETTINGS: tuple[Setting, ...] = (
         "0.9999). bf16 vectors have their own cache key, so switching re-embeds rather than mixing the two.",
         _flag,
     ),
+    Setting(
+        "max_rows", "EMBDASH_MAX_ROWS", 1_000_000,
+        "Most rows a corpus file may have (uploads and the command line). Checked while the file is read, so a "
+        "small file that expands to millions of rows is refused within seconds.",
+        _positive_int,
+    ),
+    Setting(
+        "max_expanded_mb", "EMBDASH_MAX_EXPANDED_MB", 512,
+        "Most megabytes a corpus file's values may take once read (texts plus 8 bytes a cell), whatever the "
+        "file's own size: Parquet and Excel files compress repeated values a thousandfold. Checked while reading.",
+        _positive_int,
+    ),
 )
 
 
@@ -120,6 +132,8 @@ class Settings:
     password: str
     vector_dtype: str = "float32"
     force_fp32: bool = False
+    max_rows: int = 1_000_000
+    max_expanded_mb: int = 512
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -175,6 +189,12 @@ def vector_dtype(environ: Mapping[str, str] | None = None, secrets: Mapping[str,
     """EMBDASH_VECTOR_DTYPE alone ("float32" or "float16"), read like load_settings: a store needs only this
     one, and a bad value of another setting should not stop the CLI from opening its cache."""
     setting = next(s for s in SETTINGS if s.name == "vector_dtype")
+    return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
+
+
+def setting_value(name: str, environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Any:
+    """One setting alone, read like load_settings: a bad value of another setting does not stop its reader."""
+    setting = next(s for s in SETTINGS if s.name == name)
     return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
 
 
