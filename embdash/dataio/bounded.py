@@ -204,11 +204,12 @@ def read_csv(text: str, options: dict, n_columns: int, budget: ReadBudget) -> pd
     limits = budget.limits
     lines = max(text.count("\n"), text.count("\r")) + 1
     width = max(n_columns, 1)
+    # The texts take at most the file's own length.
     if lines > limits.max_rows + 1 or len(text) + CELL_BYTES * width * lines > limits.max_expanded_bytes:
         rows = _count_records(text, options["sep"], limits.max_rows + 2)
-        ReadBudget(limits, budget.label).add(rows, CELL_BYTES * width * rows)
+        ReadBudget(limits, budget.label).add(rows, len(text) + CELL_BYTES * width * rows)
     frame = pd.read_csv(io.StringIO(text), nrows=limits.max_rows + 1, **options)
-    budget.add(len(frame), CELL_BYTES * frame.size)
+    budget.add(len(frame), len(text) + CELL_BYTES * frame.size)
     return frame
 
 

@@ -26,6 +26,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from embdash.dataio import corpus as dataio_corpus
+from embdash.dataio.corpus import Corpus, QualityReport
 from embdash.dataio.store import Store
 from embdash.hashing import params_key
 from embdash.pipeline import cluster as clustering
@@ -313,6 +315,39 @@ def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, corpus_
         "topic-quality", key, lambda: topic_quality.topic_quality(list(texts), terms),
         {"corpus": corpus_key}, _quality_to_json, _quality_from_json, note,
     )
+
+
+#: Names what corpus_quality counts; change it when that changes, so no stored report of the old kind is served.
+QUALITY_RECIPE = "quality-1"
+TOKEN_BATCH = 10_000  # texts tokenised at a time: a million at once held every encoding (about 4 GB)
+
+
+def corpus_quality(corpus: Corpus, *, model_key: str, load: Callable[[], Any], cache: StageCache,
+                   note: Note = _quiet) -> QualityReport:
+    """The corpus's quality report (empty texts, duplicates, and texts the model truncates), kept per corpus
+    and model (`model_key`, the model's cache key): the model is loaded (`load()`, returning an Embedder) and
+    the texts tokenised only the first time; later visits, and other processes, read the stored report."""
+    key = params_key("corpus-quality", corpus.key, model_key, QUALITY_RECIPE)
+
+    def compute() -> QualityReport:
+        embedder = load()
+        limit = embedder.spec.max_tokens
+        counts = token_counts(embedder, corpus.texts) if limit else None
+        return dataio_corpus.quality_report(corpus, token_counts=counts, token_limit=limit)
+
+    return cache.value("corpus-quality", key, compute, {"corpus": corpus.key, "model": model_key},
+                       dataclasses.asdict, lambda value: QualityReport(**value), note)
+
+
+def token_counts(embedder, texts: Sequence[str]) -> np.ndarray | None:
+    """Each text's number of tokens under the embedder's tokenizer, in batches; None if it has no tokenizer."""
+    parts = []
+    for start in range(0, len(texts), TOKEN_BATCH):
+        counted = embedder.count_tokens(list(texts[start:start + TOKEN_BATCH]))
+        if counted is None:
+            return None
+        parts.append(np.asarray(counted, dtype=np.int64))
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def term_vectors(terms: Sequence[str], *, model_key: str, store: Store | None,
