@@ -295,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=REPO, help="the checkout whose code reads the files")
     parser.add_argument("--before", type=Path, help="also measure this checkout (the code before the limits)")
     parser.add_argument("--only", nargs="*", help="bomb names containing any of these words")
+    parser.add_argument("--before-only", nargs="*", help="with --before: only the bombs whose names contain these")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
@@ -306,8 +307,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(result), flush=True)
         before = None
         if args.before:
+            old = [b for b in bombs if not args.before_only or any(word in b.name for word in args.before_only)]
             before = [{**measure_bomb(bomb, Path(folder), args.before, args.timeout), "timeout": args.timeout}
-                      for bomb in bombs]
+                      for bomb in old]
             for result in before:
                 print(json.dumps(result), flush=True)
     if not args.no_write:
