@@ -255,6 +255,11 @@ def section(results: list[dict], before: list[dict] | None, when: str) -> str:
                   "| file | read_table | inspect |", "| --- | --- | --- |"]
         for result in before:
             lines.append(f"| {result['name']} | {_cell(result['read_table'])} | {_cell(result['inspect'])} |")
+        lines += ["", "Before, each of these files was read, not refused (or the run was stopped), and the Data page "
+                  "then tokenised every row for its quality report, on every visit; that report is now a cached "
+                  "stage (once per corpus and model)."]
+    lines += ["", "The machine was shared with other jobs during the run (2 cores): times vary by up to 2x between "
+              "runs; the memory figures do not."]
     return "\n".join(lines) + "\n"
 
 
