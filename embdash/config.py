@@ -158,6 +158,18 @@ SETTINGS: tuple[Setting, ...] = (
         f"Default: no limit, or {READ_ONLY_DISK_QUOTA_MB} on a read-only instance; 0 or unlimited: no limit.",
         _quota_mb,
     ),
+    Setting(
+        "max_rows", "EMBDASH_MAX_ROWS", 1_000_000,
+        "Most rows a corpus file may have (uploads and the command line). Checked while the file is read, so a "
+        "small file that expands to millions of rows is refused within seconds.",
+        _positive_int,
+    ),
+    Setting(
+        "max_expanded_mb", "EMBDASH_MAX_EXPANDED_MB", 512,
+        "Most megabytes a corpus file's values may take once read (texts plus 8 bytes a cell), whatever the "
+        "file's own size: Parquet and Excel files compress repeated values a thousandfold. Checked while reading.",
+        _positive_int,
+    ),
 )
 
 
@@ -175,6 +187,8 @@ class Settings:
     login_lockout_minutes: int = 15
     client_ip_header: str = ""
     model_dir: Path | None = None
+    max_rows: int = 1_000_000
+    max_expanded_mb: int = 512
 
     @property
     def public(self) -> bool:
@@ -257,6 +271,12 @@ def vector_dtype(environ: Mapping[str, str] | None = None, secrets: Mapping[str,
     """EMBDASH_VECTOR_DTYPE alone ("float32" or "float16"), read like load_settings: a store needs only this
     one, and a bad value of another setting should not stop the CLI from opening its cache."""
     setting = next(s for s in SETTINGS if s.name == "vector_dtype")
+    return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
+
+
+def setting_value(name: str, environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Any:
+    """One setting alone, read like load_settings: a bad value of another setting does not stop its reader."""
+    setting = next(s for s in SETTINGS if s.name == name)
     return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
 
 

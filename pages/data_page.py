@@ -3,7 +3,7 @@
 import streamlit as st
 
 from embdash.dataio.corpus import make_corpus
-from embdash.dataio.readers import read_table
+from embdash.dataio.limits import ReadLimits
 from embdash.errors import EmbdashError
 from embdash.ui import cache, server_settings, state, views, widgets
 
@@ -35,7 +35,9 @@ else:
 if upload is not None:
     try:
         # The widget's limit is enforced by the browser only: check again here, against clients that ignore it.
-        table, report = read_table(upload.getvalue(), upload.name, max_bytes=settings.max_upload_mb * 1024**2)
+        # Rows and the size once read are limited too (EMBDASH_MAX_ROWS, EMBDASH_MAX_EXPANDED_MB): a small file
+        # can unpack to millions of rows. What the user had open stays open when a file is refused.
+        table, report = cache.read_upload(upload, settings.max_upload_mb * 1024**2, ReadLimits.from_settings(settings))
     except EmbdashError as error:
         st.error(widgets.plain(f"{upload.name}: {error}"))
     else:
@@ -60,7 +62,8 @@ if upload is not None:
 with widgets.shown_errors():
     corpus = state.current_corpus()
     st.subheader(f"Current corpus: {widgets.plain(corpus.name)}")
-    views.quality_report(corpus, cache.embedder(state.current_model_id(), corpus))
+    model_id = state.current_model_id()
+    views.quality_report(cache.corpus_quality(corpus, model_id), model_id)
     st.dataframe(corpus.frame, width="stretch")
 
 views.recent_corpora(cache.store().list_corpora(), current_key=corpus.key)

@@ -69,6 +69,15 @@ def _million_rows() -> bytes:
     return ("text\n" + "".join(f"row {i}\n" for i in range(1_000_000))).encode()
 
 
+def _bomb(builder: str) -> Callable[[], bytes]:
+    def build() -> bytes:
+        from bench import bench_reader_bombs
+
+        return getattr(bench_reader_bombs, builder)()
+
+    return build
+
+
 ACCENTED = ["café au lait", "naïve résumé", "smørrebrød", "Straße"]
 
 CASES = [
@@ -109,6 +118,13 @@ CASES = [
     ),
     HostileCase("a single 10 MB cell", "huge_cell.csv", lambda: b"text\n" + b"x" * 10_000_000 + b"\n", check=lambda texts: [len(t) for t in texts] == [10_000_000], big=True),
     HostileCase("a million short rows", "million_rows.csv", _million_rows, check=lambda texts: len(texts) == 1_000_000 and texts[-1] == "row 999999", big=True),
+    # Decompression bombs (bench/bench_reader_bombs.py builds and measures them), refused by the default limits.
+    HostileCase("a 48 KB parquet of 2 million rows", "bomb_rows.parquet", _bomb("parquet_rows_bomb"),
+                error=r"has 2,000,000 rows, over this server's limit of 1,000,000 \(the setting EMBDASH_MAX_ROWS\)", big=True),
+    HostileCase("a 400 KB xlsx with a 124 MB sheet", "bomb_rows.xlsx", _bomb("xlsx_bomb"),
+                error=r"more than 1,000,000 rows.*EMBDASH_MAX_ROWS", big=True),
+    HostileCase("a 20,000-column header over short lines", "bomb_wide.csv", _bomb("csv_wide_bomb"),
+                error=r"more than 512 MB of data once read.*EMBDASH_MAX_EXPANDED_MB", big=True),
 ]
 
 OVER_LIMIT = HostileCase(

@@ -179,3 +179,28 @@ def test_embedding_progress_says_the_time_left_in_minutes_and_seconds(capsys):
     assert "embedding 2,400/7,528, about 3 min 20 s left" in err
     assert "200" not in err  # never raw seconds
     assert err.rstrip(" \n").endswith("embedding 7,528/7,528") and err.endswith("\n")
+
+
+@pytest.mark.parametrize("command", [["inspect"], ["embed", "--out", "out.parquet"], ["map", "--out", "out.parquet"]])
+def test_commands_refuse_a_bomb_with_the_limit_and_no_traceback(command, tmp_path, run_cli):
+    from bench.bench_reader_bombs import parquet_rows_bomb
+
+    bomb = tmp_path / "bomb.parquet"
+    bomb.write_bytes(parquet_rows_bomb())  # 48 KB, 2 million rows
+    args = [command[0], bomb, *[tmp_path / a if a.endswith(".parquet") else a for a in command[1:]]]
+    code, out, err = run_cli(*args, data_dir=tmp_path / "data")
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("embdash: The file 'bomb.parquet' has 2,000,000 rows") and "EMBDASH_MAX_ROWS" in err
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_the_row_limit_follows_the_setting(tmp_path, run_cli, monkeypatch):
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame({"text": [f"document number {i}" for i in range(30)]}).to_csv(rows, index=False)
+    monkeypatch.setenv("EMBDASH_MAX_ROWS", "29")
+    code, _, err = run_cli("inspect", rows)
+    assert code == 2 and "more than 29 rows" in err and "EMBDASH_MAX_ROWS" in err
+    monkeypatch.setenv("EMBDASH_MAX_ROWS", "30")
+    code, out, err = run_cli("inspect", rows)
+    assert code == 0 and out.startswith("30 documents"), err

@@ -16,12 +16,14 @@ import re
 import unicodedata
 import warnings as py_warnings
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
 
 from embdash.dataio.frames import normalise_frame
+from embdash.dataio.limits import CELL_BYTES, ReadBudget, ReadLimits
 from embdash.errors import CorpusError
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # Streamlit's default upload cap (server.maxUploadSize)
@@ -60,7 +62,7 @@ TEXT_COLUMN_NAMES = {
 MISSING_WORDS = {"na", "n/a", "#n/a", "nan", "null", "none", "-", "--", "?", "missing"}
 GUESS_SAMPLE_ROWS = 5000  # guessing on the head keeps a million-row upload snappy
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]+")  # the non-empty lines between \r\n, \r or \n
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,13 @@ def read_table(
     filename: str | None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: ReadLimits | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read an uploaded file (CSV, TSV, Excel, Parquet, JSON Lines, plain text) into a frame.
 
-    Detects encoding and delimiter. Raises CorpusError with a plain message for anything unreadable.
+    Detects encoding and delimiter. Raises CorpusError with a plain message for anything unreadable, and
+    its subclass TableTooLarge, while reading, for a table over `limits` (rows, or bytes once read;
+    default: EMBDASH_MAX_ROWS and EMBDASH_MAX_EXPANDED_MB from the environment).
     `data` may also be a path; `filename` (for the extension and messages) then defaults to its name.
     """
     if filename is None and isinstance(data, (str, os.PathLike)):
@@ -95,7 +100,8 @@ def read_table(
         raise CorpusError(f"{label} is empty.")
 
     declared = format_from_extension(filename)
-    result = _read_any(raw, declared, label)
+    budget = ReadBudget(limits or ReadLimits.from_environment(), label)
+    result = _read_any(raw, declared, label, budget)
 
     frame = normalise_frame(result.frame)
     _check_has_rows(frame, label)
@@ -223,14 +229,14 @@ def _check_size(n_bytes: int, max_bytes: int, label: str) -> None:
         )
 
 
-def _read_any(raw: bytes, declared: str | None, label: str) -> _ReadResult:
+def _read_any(raw: bytes, declared: str | None, label: str, budget: ReadBudget) -> _ReadResult:
     """Pick the reader: a binary signature wins, then the extension, then a look at the text."""
     notes: list[str] = []
     signature = _binary_signature(raw)
     if signature:
         if declared and declared != signature:
             notes.append(f"The file's name says {_format_title(declared)} but it holds {_format_title(signature)}; it was read as such.")
-        result = _guarded(_read_binary, raw, signature, label)
+        result = _guarded(partial(_read_binary, budget=budget), raw, signature, label)
         result.warnings[:0] = notes
         return result
     if declared in BINARY_FORMATS:
@@ -246,7 +252,7 @@ def _read_any(raw: bytes, declared: str | None, label: str) -> _ReadResult:
     if not text.strip():
         raise CorpusError(f"{label} is empty.")
     fmt = declared or _sniff_text_format(text)
-    result = _guarded(_read_text_format, text, fmt, label)
+    result = _guarded(partial(_read_text_format, budget=budget), text, fmt, label)
     result.encoding = encoding
     result.warnings[:0] = notes + decode_notes
     return result
@@ -273,43 +279,52 @@ def _not_valid_binary(fmt: str, label: str) -> CorpusError:
     )
 
 
-def _read_binary(raw: bytes, fmt: str, label: str) -> _ReadResult:
+def _read_binary(raw: bytes, fmt: str, label: str, budget: ReadBudget) -> _ReadResult:
     if fmt == "parquet":
-        return _ReadResult(frame=pd.read_parquet(io.BytesIO(raw)), format="parquet")
+        from embdash.dataio.bounded import read_parquet
+
+        return _ReadResult(frame=read_parquet(raw, budget), format="parquet")
     if fmt == "xls":
         try:
             import xlrd  # noqa: F401 - only needed for old workbooks
         except ImportError as exc:
             raise CorpusError(f"{label} is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV and upload that.") from exc
-        return _read_excel(raw, label, engine="xlrd")
-    return _read_excel(raw, label, engine="openpyxl")
+        return _read_excel(raw, label, "xlrd", budget)
+    return _read_excel(raw, label, "openpyxl", budget)
 
 
-def _read_excel(raw: bytes, label: str, engine: str) -> _ReadResult:
+def _read_excel(raw: bytes, label: str, engine: str, budget: ReadBudget) -> _ReadResult:
     """The first sheet that has data; other sheets are mentioned, not read."""
+    from embdash.dataio import bounded
+
+    if engine == "openpyxl":  # opening the workbook reads its shared strings whole: check their size first
+        bounded.check_xlsx_parts(raw, budget)
     with pd.ExcelFile(io.BytesIO(raw), engine=engine) as workbook:
         sheet_names = list(workbook.sheet_names)
         notes: list[str] = []
         for sheet in sheet_names:
+            if engine == "openpyxl":  # an .xlsx is a zip: a tiny one can unpack to a sheet of millions of rows
+                bounded.check_xlsx_sheet(workbook.book[sheet], ReadBudget(budget.limits, label))
             frame = workbook.parse(sheet, keep_default_na=False, na_values=[""])
             if len(frame.columns) > 0:
                 break
         else:
             raise CorpusError(f"{label} has no data in any of its sheets.")
+    budget.add(len(frame), bounded.frame_bytes(frame))
     if len(sheet_names) > 1:
         notes.append(f"The workbook has {len(sheet_names)} sheets; only {sheet!r} was read.")
     return _ReadResult(frame=frame, format="excel", warnings=notes)
 
 
-def _read_text_format(text: str, fmt: str, label: str) -> _ReadResult:
+def _read_text_format(text: str, fmt: str, label: str, budget: ReadBudget) -> _ReadResult:
     if fmt == "text":
-        return _ReadResult(frame=_read_lines(text), format="text")
+        return _ReadResult(frame=_read_lines(text, budget), format="text")
     if fmt == "json":
-        return _read_json_document(text, label)
+        return _read_json_document(text, label, budget)
     if fmt == "jsonl":
-        return _read_json_lines(text, label)
+        return _read_json_lines(text, label, budget)
     preferred = "\t" if fmt == "tsv" else ","
-    return _read_delimited(text, preferred, label)
+    return _read_delimited(text, preferred, label, budget)
 
 
 def _binary_signature(raw: bytes) -> str | None:
@@ -478,20 +493,23 @@ def _nul_note(count: int) -> str:
     return f"Removed {count} NUL byte{'s' if count != 1 else ''} (\\x00) from the file."
 
 
-def _read_delimited(text: str, preferred: str, label: str) -> _ReadResult:
+def _read_delimited(text: str, preferred: str, label: str, budget: ReadBudget) -> _ReadResult:
+    from embdash.dataio import bounded
+
     delimiter = detect_delimiter(text, preferred)
+    options = dict(
+        sep=delimiter,
+        keep_default_na=False,  # "NA", "null", "None" are texts an analyst wrote
+        na_values=[""],
+        index_col=False,  # never turn the first column into the index
+        on_bad_lines="warn",  # skip rows with too many fields, and count them
+        low_memory=False,  # one dtype per column, not per chunk
+    )
+    n_columns = _delimiter_fit(_sample_rows_text(text), delimiter).header_fields
     with py_warnings.catch_warnings(record=True) as caught:
         py_warnings.simplefilter("always")
         try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                keep_default_na=False,  # "NA", "null", "None" are texts an analyst wrote
-                na_values=[""],
-                index_col=False,  # never turn the first column into the index
-                on_bad_lines="warn",  # skip rows with too many fields, and count them
-                low_memory=False,  # one dtype per column, not per chunk
-            )
+            frame = bounded.read_csv(text, options, n_columns, budget)
         except pd.errors.EmptyDataError as exc:
             raise CorpusError(f"{label} is empty.") from exc
         except pd.errors.ParserError as exc:
@@ -573,19 +591,23 @@ def _delimiter_fit(sample: str, delimiter: str) -> _DelimiterFit:
     return _DelimiterFit(header, exact, present)
 
 
-def _read_json_document(text: str, label: str) -> _ReadResult:
+def _read_json_document(text: str, label: str, budget: ReadBudget) -> _ReadResult:
     """A .json file: an array of objects (or strings); a JSON Lines file named .json also works."""
+    from embdash.dataio import bounded
+
     try:
-        document = json.loads(text)
+        document = bounded.json_document(text, budget)
     except json.JSONDecodeError as exc:
         if text.lstrip().startswith("{"):
-            result = _read_json_lines(text, label)
+            result = _read_json_lines(text, label, ReadBudget(budget.limits, label))
             result.warnings.insert(0, "The .json file holds one JSON object per line; it was read as JSON Lines.")
             return result
         raise CorpusError(f"{label} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from exc
     records = _records_in(document)
     if records is None:
         raise CorpusError(f"{label} must hold a JSON array of objects, one per document.")
+    if not isinstance(document, list):  # counted as it was parsed when it was a list
+        budget.add(len(records), 0)
     return _ReadResult(frame=_records_to_frame(records, label), format="json")
 
 
@@ -602,15 +624,19 @@ def _records_in(document: Any) -> list | None:
     return None
 
 
-def _read_json_lines(text: str, label: str) -> _ReadResult:
+def _read_json_lines(text: str, label: str, budget: ReadBudget) -> _ReadResult:
     records, n_bad = [], 0
-    for line in _NEWLINE.split(text):
+    for found in _LINE.finditer(text):
+        line = found.group()
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            record = json.loads(line)
         except json.JSONDecodeError:
             n_bad += 1
+            continue
+        budget.add(1, len(line) + CELL_BYTES * (len(record) if isinstance(record, dict) else 1))
+        records.append(record)
     if not records:
         raise CorpusError(f"{label} has no valid JSON lines; each line must be one JSON object.")
     notes = [f"Skipped {n_bad} line{'s' if n_bad != 1 else ''} that were not valid JSON."] if n_bad else []
@@ -638,9 +664,14 @@ def _flatten_json(value: Any) -> Any:
     return value
 
 
-def _read_lines(text: str) -> pd.DataFrame:
+def _read_lines(text: str, budget: ReadBudget) -> pd.DataFrame:
     """One document per line; blank lines separate nothing and are dropped."""
-    lines = [line for line in _NEWLINE.split(text) if line.strip()]
+    lines = []
+    for found in _LINE.finditer(text):  # lazily: a file of newlines alone would make a list of millions
+        line = found.group()
+        if line.strip():
+            budget.add(1, len(line) + CELL_BYTES)
+            lines.append(line)
     return pd.DataFrame({"text": pd.Series(lines, dtype="str")})
 
 

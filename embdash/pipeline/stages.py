@@ -26,8 +26,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from embdash.dataio import corpus as dataio_corpus
+from embdash.dataio.corpus import Corpus, QualityReport
 from embdash.dataio.store import Store
 from embdash.hashing import params_key
+from embdash.models.embed import token_counts
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline import hierarchy, maps, reduce, topic_quality, topics
 from embdash.pipeline.params import MapParams
@@ -313,6 +316,27 @@ def map_topic_quality(texts: Sequence[str], terms: topics.TopicTerms, *, corpus_
         "topic-quality", key, lambda: topic_quality.topic_quality(list(texts), terms),
         {"corpus": corpus_key}, _quality_to_json, _quality_from_json, note,
     )
+
+
+#: Names what corpus_quality counts; change it when that changes, so no stored report of the old kind is served.
+QUALITY_RECIPE = "quality-1"
+
+
+def corpus_quality(corpus: Corpus, *, model_key: str, load: Callable[[], Any], cache: StageCache,
+                   note: Note = _quiet) -> QualityReport:
+    """The corpus's quality report (empty texts, duplicates, and texts the model truncates), kept per corpus
+    and model (`model_key`, the model's cache key): the model is loaded (`load()`, returning an Embedder) and
+    the texts tokenised only the first time; later visits, and other processes, read the stored report."""
+    key = params_key("corpus-quality", corpus.key, model_key, QUALITY_RECIPE)
+
+    def compute() -> QualityReport:
+        embedder = load()
+        limit = embedder.spec.max_tokens
+        counts = token_counts(corpus.texts, embedder) if limit else None
+        return dataio_corpus.quality_report(corpus, token_counts=counts, token_limit=limit)
+
+    return cache.value("corpus-quality", key, compute, {"corpus": corpus.key, "model": model_key},
+                       dataclasses.asdict, lambda value: QualityReport(**value), note)
 
 
 def term_vectors(terms: Sequence[str], *, model_key: str, store: Store | None,

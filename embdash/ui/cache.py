@@ -16,8 +16,10 @@ import streamlit as st
 from embdash import config
 from embdash.config import data_dir
 from embdash.dataio.corpus import Corpus
+from embdash.dataio.limits import ReadLimits
+from embdash.dataio.readers import read_table
 from embdash.dataio.store import Store
-from embdash.errors import EmbeddingStopped, ModelError
+from embdash.errors import CorpusError, EmbdashError, EmbeddingStopped, ModelError
 from embdash.hashing import params_key
 from embdash.models.catalogue import CATALOGUE, get_spec, load_embedder
 from embdash.models.embed import (
@@ -275,6 +277,34 @@ def stability(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Map
                                note=lambda message: st.warning(plain(message)))
         status.update(label="Stability measured", state="complete")
     return result
+
+
+def corpus_quality(corpus: Corpus, model_id: str):
+    """The corpus's quality report (empty, duplicate and truncated texts) through the library's stage cache: the
+    texts are tokenised once per corpus and model, so a later visit to the Data page loads and counts nothing."""
+    known = _model_key_without_loading(model_id)
+    model_key = known[0] if known else embedder(model_id, corpus).cache_key
+    with st.spinner("Checking the texts against the model…"):
+        return stages.corpus_quality(corpus, model_key=model_key, load=lambda: embedder(model_id, corpus),
+                                     cache=stage_cache(), note=lambda message: st.warning(plain(message)))
+
+
+@st.cache_resource(show_spinner="Reading the file…", max_entries=2)
+def _read_upload(file_id: str, name: str, max_bytes: int, limits: ReadLimits, _data: bytes) -> tuple:
+    try:
+        return read_table(_data, name, max_bytes=max_bytes, limits=limits), None
+    except EmbdashError as error:
+        return None, str(error)
+
+
+def read_upload(upload, max_bytes: int, limits: ReadLimits):
+    """(frame, LoadReport) of an uploaded file, read once per upload rather than on every rerun of the page (a
+    refusal too is kept: a bomb is not unpacked again at each click). CorpusError with the reader's message.
+    The frame is shared: callers copy it before changing it (make_corpus does)."""
+    outcome, message = _read_upload(upload.file_id, upload.name, max_bytes, limits, upload.getvalue())
+    if message is not None:
+        raise CorpusError(message)
+    return outcome
 
 
 def topic_quality(corpus: Corpus, terms: dict):

@@ -9,11 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from embdash.dataio import exports
-from embdash.dataio.corpus import Corpus
-from embdash.dataio.corpus import quality_report as corpus_quality
+from embdash.dataio.corpus import Corpus, QualityReport
 from embdash.dataio.readers import LoadReport
 from embdash.dataio.store import CorpusInfo
-from embdash.models.embed import token_counts
 from embdash.pipeline import maps
 from embdash.pipeline.topic_quality import COHERENCE_HELP, DIVERSITY_HELP, TopicQuality
 from embdash.ui import links
@@ -200,11 +198,9 @@ def load_report(filename: str, report: LoadReport) -> None:
         st.warning(plain(warning))
 
 
-def quality_report(corpus: Corpus, embedder) -> None:
-    """Empty texts, duplicates and texts the model will truncate, with the rows to look at."""
-    limit = embedder.spec.max_tokens
-    counts = token_counts(corpus.texts, embedder) if limit else None
-    report = corpus_quality(corpus, token_counts=counts, token_limit=limit)
+def quality_report(report: QualityReport, model_id: str) -> None:
+    """Empty texts, duplicates and texts the model (`model_id`) will truncate, with the rows to look at."""
+    limit = report.token_limit
     cols = st.columns(4)
     cols[0].metric("Documents", f"{report.n_rows:,}")
     cols[1].metric("Empty texts", f"{len(report.empty_rows):,}", help="Embedded as empty strings; they carry no meaning.")
@@ -216,7 +212,7 @@ def quality_report(corpus: Corpus, embedder) -> None:
     )
     if report.too_long_rows:
         st.info(
-            f"{len(report.too_long_rows):,} texts are longer than {plain(embedder.spec.name)}'s limit of {limit} tokens "
+            f"{len(report.too_long_rows):,} texts are longer than {plain(_model_name(model_id))}'s limit of {limit} tokens "
             "and are truncated: only their first part shapes their vector."
         )
     problems = {"empty": report.empty_rows, "duplicate": report.duplicate_rows, "truncated": report.too_long_rows}
@@ -225,6 +221,13 @@ def quality_report(corpus: Corpus, embedder) -> None:
             for kind, rows in problems.items():
                 if rows:
                     st.caption(f"{kind}: rows {', '.join(map(str, rows[:50]))}{' …' if len(rows) > 50 else ''}")
+
+
+def _model_name(model_id: str) -> str:
+    from embdash.models.catalogue import CUSTOM_PREFIX, get_spec
+
+    # A custom model is named by its id: its spec would look at its folder again.
+    return model_id if model_id.startswith(CUSTOM_PREFIX) else get_spec(model_id).name
 
 
 def recent_corpora(corpora: list[CorpusInfo], current_key: str) -> None:

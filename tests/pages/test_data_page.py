@@ -73,3 +73,49 @@ def test_a_broken_upload_gives_a_message_not_a_traceback():
     assert not at.exception
     assert at.error and "garbage.csv" in at.error[0].value.replace("\\", "")
     assert current_corpus_heading(at) == "Current corpus: sample_corpus.csv"  # what the user had is kept
+
+
+def test_a_bomb_upload_is_refused_with_the_limit_and_the_loaded_corpus_stays():
+    from bench.bench_reader_bombs import parquet_rows_bomb
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.switch_page("pages/data_page.py").run()
+    uploaded(at, "reviews.csv", REVIEWS.encode("utf-8"))
+    at.button(key="data.use").click().run()
+    assert current_corpus_heading(at) == "Current corpus: reviews.csv"
+
+    # 48 KB on the wire, 2 million rows once read: refused from the file's footer.
+    at.file_uploader[0].set_value(("bomb.parquet", parquet_rows_bomb(), "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    message = at.error[0].value.replace("\\", "")
+    assert "bomb.parquet" in message and "2,000,000 rows" in message and "EMBDASH_MAX_ROWS" in message
+    assert current_corpus_heading(at) == "Current corpus: reviews.csv"
+    assert {m.label: m.value for m in at.metric}["Documents"] == "5"
+
+
+def test_the_quality_report_is_computed_once_per_corpus(monkeypatch, own_data_folder):
+    import streamlit as st
+
+    import embdash.dataio.corpus
+    from embdash.pipeline import stages
+
+    computed = []
+    real_report, real_counts = embdash.dataio.corpus.quality_report, stages.token_counts
+    monkeypatch.setattr(embdash.dataio.corpus, "quality_report",
+                        lambda *args, **kwargs: computed.append("report") or real_report(*args, **kwargs))
+    monkeypatch.setattr(stages, "token_counts", lambda *args: computed.append("tokens") or real_counts(*args))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.switch_page("pages/data_page.py").run()
+    assert not at.exception
+    first = {m.label: m.value for m in at.metric}
+    assert first["Documents"] == "480" and first["Truncated"] == "0"
+    assert computed == ["tokens", "report"]  # a data folder of its own: the first visit computes it
+
+    # Later visits, and a restarted server reading the store: nothing is tokenised or counted again.
+    at.switch_page("pages/data_page.py").run()
+    st.cache_resource.clear()
+    at.switch_page("pages/data_page.py").run()
+    assert not at.exception
+    assert computed == ["tokens", "report"]
+    assert {m.label: m.value for m in at.metric} == first
