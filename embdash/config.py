@@ -108,6 +108,27 @@ SETTINGS: tuple[Setting, ...] = (
         "0.9999). bf16 vectors have their own cache key, so switching re-embeds rather than mixing the two.",
         _flag,
     ),
+    Setting(
+        "max_jobs", "EMBDASH_MAX_JOBS", None,
+        "Heavy jobs (embedding, projecting, clustering) the server runs at once; the others wait in line, each "
+        "visitor seeing their place. Default: the number of cores less one, at least 1. Embedding jobs of at most 64 "
+        "texts (a query, a Learn page's sentences) never wait.",
+        _positive_int,
+    ),
+    Setting(
+        "job_seconds", "EMBDASH_JOB_SECONDS", 60,
+        "On public instances (read-only or with a password): a visitor's embedding job stops after this many "
+        "seconds, keeping what it embedded; the visitor can go on with the rest, back in line. Private instances "
+        "have no limit.",
+        _positive_int,
+    ),
+    Setting(
+        "job_texts", "EMBDASH_JOB_TEXTS", 20_000,
+        "On public instances: the most new texts (documents, words, chunks) one job may embed or map; a larger "
+        "one is refused before it starts. Embed large corpora ahead with `embdash embed`. Private instances have "
+        "no limit.",
+        _positive_int,
+    ),
 )
 
 
@@ -120,6 +141,14 @@ class Settings:
     password: str
     vector_dtype: str = "float32"
     force_fp32: bool = False
+    max_jobs: int | None = None  # None: embdash.jobs.default_slots()
+    job_seconds: int = 60
+    job_texts: int = 20_000
+
+    @property
+    def public(self) -> bool:
+        """Open to visitors the operator does not know: read-only, or behind a shared password."""
+        return self.read_only or bool(self.password)
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
