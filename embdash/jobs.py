@@ -179,7 +179,7 @@ class JobPool:
         """A ticket in the line (or running at once in the fast lane); JobRefused when it cannot be taken."""
         if limits.texts is not None and size > limits.texts:
             raise JobRefused(f"This server takes at most {limits.texts:,} {what} in one job, and this one has "
-                             f"{size:,}: choose fewer, or ask whoever runs the server to prepare them ahead.")
+                             f"{size:,}. Choose fewer, or ask whoever runs the server to prepare them ahead.")
         fast = skip_if_small and size <= self.fast_lane
         with self._changed:
             ticket = Ticket(self, next(self._numbers), owner, size, limits, fast, is_wanted)
@@ -187,8 +187,8 @@ class JobPool:
                 self._start(ticket)
                 return ticket
             if len(self._running) >= self.slots and len(self._waiting) >= self.max_waiting:
-                raise JobRefused(f"The server is busy: {len(self._waiting)} jobs are waiting for their turn. "
-                                 "Try again in a minute.")
+                raise JobRefused(f"The server is busy ({len(self._waiting)} jobs waiting for their turn); "
+                                 "try again in a minute.")
             self._waiting.append(ticket)
             self._start_next()
             return ticket

@@ -243,7 +243,7 @@ def test_a_job_too_large_or_a_full_line_is_refused_before_any_wait():
     assert holder.running.wait(SOON)
     waiter = start(Worker(pool, "waiter", started))
     assert eventually(lambda: pool.waiting == 1)
-    with pytest.raises(JobRefused, match="1 jobs are waiting"):
+    with pytest.raises(JobRefused, match=r"busy \(1 jobs waiting for their turn\); try again in a minute"):
         pool.submit("one too many", BIG)
     holder.finish.set()
     waiter.finish.set()
