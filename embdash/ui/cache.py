@@ -163,6 +163,7 @@ def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.
 
     def job(size: int):
         st.session_state[_PROGRESS + key] = (0, size)  # what Cancel, pressed while waiting, says was done
+        bar.progress(0.0, text=f"{size:,} new {what} to embed with {model.spec.name}")
         return turn(size)
 
     def show_progress(progress: EmbedProgress) -> None:
