@@ -374,3 +374,16 @@ def test_an_embedding_job_waits_its_turn_behind_a_running_one(tmp_path):
     assert done.wait(SOON)
     thread.join(SOON)
     assert pool.running == 0 and pool.waiting == 0
+
+
+def test_the_pool_settings_are_read_and_checked_and_public_means_read_only_or_a_password():
+    from embdash.config import ConfigError, load_settings
+
+    defaults = load_settings(environ={})
+    assert (defaults.max_jobs, defaults.job_seconds, defaults.job_texts, defaults.public) == (None, 60, 20_000, False)
+    chosen = load_settings(environ={"EMBDASH_MAX_JOBS": "3", "EMBDASH_JOB_SECONDS": "20", "EMBDASH_JOB_TEXTS": "500"})
+    assert (chosen.max_jobs, chosen.job_seconds, chosen.job_texts) == (3, 20, 500)
+    assert load_settings(environ={"EMBDASH_READ_ONLY": "true"}).public
+    assert load_settings(environ={"EMBDASH_PASSWORD": "s3cret"}).public
+    with pytest.raises(ConfigError, match="EMBDASH_MAX_JOBS"):
+        load_settings(environ={"EMBDASH_MAX_JOBS": "0"})
