@@ -237,11 +237,12 @@ def markdown_section(result: dict) -> str:
     ])
 
 
-def write_section(section: str) -> None:
+def write_section(section: str, start: str = DOC_START, end: str = DOC_END) -> None:
+    """Put `section` into docs/benchmarks.md between its markers `start` and `end` (appended the first time)."""
     text = DOC.read_text()
-    if DOC_START in text and DOC_END in text:
-        before, rest = text.split(DOC_START, 1)
-        text = before + section + rest.split(DOC_END, 1)[1]
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + section + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     DOC.write_text(text)

@@ -170,6 +170,27 @@ SETTINGS: tuple[Setting, ...] = (
         "file's own size: Parquet and Excel files compress repeated values a thousandfold. Checked while reading.",
         _positive_int,
     ),
+    Setting(
+        "max_jobs", "EMBDASH_MAX_JOBS", None,
+        "Heavy jobs (embedding, projecting, clustering) the server runs at once; the others wait in line, each "
+        "visitor seeing their place. Default: the number of cores less one, at least 1. Embedding jobs of at most 64 "
+        "texts (a query, a Learn page's sentences) never wait.",
+        _positive_int,
+    ),
+    Setting(
+        "job_seconds", "EMBDASH_JOB_SECONDS", 60,
+        "On public instances (read-only or with a password): a visitor's embedding job stops after this many "
+        "seconds, keeping what it embedded; the visitor can go on with the rest, back in line. Private instances "
+        "have no limit.",
+        _positive_int,
+    ),
+    Setting(
+        "job_texts", "EMBDASH_JOB_TEXTS", 20_000,
+        "On public instances: the most new texts (documents, words, chunks) one job may embed or map; a larger "
+        "one is refused before it starts. Embed large corpora ahead with `embdash embed`. Private instances have "
+        "no limit.",
+        _positive_int,
+    ),
 )
 
 
@@ -189,6 +210,9 @@ class Settings:
     model_dir: Path | None = None
     max_rows: int = 1_000_000
     max_expanded_mb: int = 512
+    max_jobs: int | None = None  # None: embdash.jobs.default_slots()
+    job_seconds: int = 60
+    job_texts: int = 20_000
 
     @property
     def public(self) -> bool:

@@ -24,3 +24,7 @@ class EmbeddingStopped(EmbdashError):
         self.done, self.total = done, total
         super().__init__(f"Stopped after {done:,} of {total:,} new texts; they are kept, "
                          f"the rest will be embedded next time.")
+
+
+class ModelBusy(EmbdashError):
+    """Another job held the model's cache lock for longer than this one may wait."""

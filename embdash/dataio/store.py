@@ -61,7 +61,7 @@ from embdash.dataio.vector_parts import (
     read_vectors_part,
     write_vector_part,
 )
-from embdash.errors import CacheError, CorpusError
+from embdash.errors import CacheError, CorpusError, ModelBusy
 from embdash.hashing import texts_key
 
 MAX_PARTS = 16  # more parts than this in one model's folder get merged into one
@@ -139,18 +139,22 @@ class Store:
         return vectors, found
 
     @contextlib.contextmanager
-    def embedding_lock(self, cache_key: str):
+    def embedding_lock(self, cache_key: str, timeout: float | None = None):
         """Held while embedding with one model, across threads and processes sharing this store: a second
         embedder of the same texts waits, then finds them cached. The OS releases it if a process dies.
         Where no lock file can be made (a read-only disk) it does not lock: the cache is not written there.
+        `timeout`: seconds to wait at most, then ModelBusy (None: as long as it takes).
         """
-        from filelock import FileLock
+        from filelock import FileLock, Timeout
 
         folder = self.embeddings_dir(cache_key)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             lock = FileLock(folder / ".embedding.lock")
-            lock.acquire()
+            lock.acquire(timeout=-1 if timeout is None else timeout)
+        except Timeout as busy:  # before OSError: filelock's Timeout is one
+            raise ModelBusy(f"Another job is embedding with {_model_name(cache_key)} (another visitor's, or a "
+                            "command's on the server); try again in a minute.") from busy
         except OSError:
             yield
             return

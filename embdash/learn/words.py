@@ -18,6 +18,7 @@ import numpy as np
 
 from embdash.dataio.store import Store
 from embdash.errors import EmbdashError
+from embdash.jobs import JobFactory
 from embdash.models.backends.common import unit_rows
 from embdash.models.catalogue import GLOVE_PACKAGE, Embedder, get_spec, load_embedder
 from embdash.models.embed import Progress, embed_texts
@@ -82,12 +83,12 @@ def normalised(word: str) -> str:
 
 
 def word_vectors(words: Sequence[str], embedder: Embedder, store: Store | None = None,
-                 progress: Progress | None = None) -> np.ndarray:
+                 progress: Progress | None = None, job: JobFactory | None = None) -> np.ndarray:
     """(len(words), d) unit vectors of `words` under the model: GloVe's own rows, or each word embedded
-    as a one-word text (through the store, so cached like any text)."""
+    as a one-word text (through the store, so cached like any text). `job`: as embed_texts."""
     if embedder.spec.id == GLOVE_ID:
         return glove_vectors(words)
-    return unit_rows(embed_texts(list(words), embedder, store, progress=progress).vectors)
+    return unit_rows(embed_texts(list(words), embedder, store, progress=progress, job=job).vectors)
 
 
 # ---- analogies, similarity, neighbours ----------------------------------------------------------------------

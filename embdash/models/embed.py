@@ -18,6 +18,7 @@ from embdash.dataio.corpus import Corpus
 from embdash.dataio.store import Store
 from embdash.errors import CacheError, EmbeddingStopped, ModelError
 from embdash.hashing import params_key, text_hash
+from embdash.jobs import JobFactory, Ticket
 from embdash.models.catalogue import Embedder
 from embdash.models.speed import RunClock, prior_tokens_per_second, remember_speed
 
@@ -151,6 +152,7 @@ def embed_texts(
     *,
     on_batch: OnBatch | None = None,
     should_stop: Callable[[], bool] | None = None,
+    job: JobFactory | None = None,
 ) -> EmbedResult:
     """Vectors for `texts`, computing only distinct texts the store lacks. `store=None`: no cache.
 
@@ -159,6 +161,9 @@ def embed_texts(
     `should_stop()` is asked before each batch: when it says True, the batches done are saved and
     EmbeddingStopped is raised (a later call embeds only the rest). An exception raised by a callback
     (a Streamlit rerun, Ctrl-C) also keeps the batches done.
+    `job(n)`: a turn on a shared server (embdash.jobs.JobPool.job) for the n distinct texts to compute, held
+    while they are computed and asked between batches like `should_stop`; its limits bound the wait for the
+    model's lock (ModelBusy past it), and a fast-lane job takes no lock. Nothing cached asks for no turn.
     Raises ModelError if the model returns malformed vectors; a cache that cannot be written is only
     a problem note (the vectors are still returned).
     """
@@ -173,14 +178,15 @@ def embed_texts(
     problems_before = len(store.problems) if store is not None else 0
 
     cached, found = cached_vectors(store, embedder.cache_key, unique_hashes)
-    lock = store.embedding_lock(embedder.cache_key) if store is not None and not found.all() else nullcontext()
-    with lock:
+    turn = job(int((~found).sum())) if job is not None and not found.all() else nullcontext()
+    with turn as ticket, _model_lock(store, embedder.cache_key, ticket, found):
         if store is not None and not found.all():
             # Another session or process may have embedded them while we waited for the lock.
             cached, found = cached_vectors(store, embedder.cache_key, unique_hashes)
+        stop = should_stop if ticket is None else _either(should_stop, ticket.should_stop)
         found, missing, computed, write_problems = _fill_missing(
             texts, embedder, store, unique_hashes, first_position, cached, found, batch_size,
-            _Reporter(progress, on_batch, should_stop, embedder, store))
+            _Reporter(progress, on_batch, stop, embedder, store))
 
     dim = computed.shape[1] if len(missing) else (cached.shape[1] if found.any() else (embedder.spec.dim or 0))
     # The store's dtype: vectors computed now equal, bit for bit, what a later run reads back.
@@ -189,6 +195,19 @@ def embed_texts(
         unique_vectors[missing] = computed
     problems = (store.problems[problems_before:] if store is not None else []) + write_problems
     return assembled_result(unique_vectors, cached, found, inverse, len(missing), started, problems)
+
+
+def _model_lock(store: Store | None, cache_key: str, ticket: Ticket | None, found: np.ndarray):
+    """The model's cache lock for a run that computes something: waited for as long as the job's limits say
+    (without a job, as long as it takes); none for a fast-lane job (embdash.jobs: a few texts, embedded twice at
+    worst) or with nothing to compute."""
+    if store is None or found.all() or (ticket is not None and ticket.fast):
+        return nullcontext()
+    return store.embedding_lock(cache_key, timeout=None if ticket is None else ticket.limits.lock_seconds)
+
+
+def _either(first: Callable[[], bool] | None, second: Callable[[], bool]) -> Callable[[], bool]:
+    return second if first is None else (lambda: first() or second())
 
 
 def assembled_result(unique_vectors, cached, found, inverse, n_computed: int, started: float, problems: list[str]) -> EmbedResult:

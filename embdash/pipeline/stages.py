@@ -30,6 +30,7 @@ from embdash.dataio import corpus as dataio_corpus
 from embdash.dataio.corpus import Corpus, QualityReport
 from embdash.dataio.store import Store
 from embdash.hashing import params_key
+from embdash.jobs import JobFactory
 from embdash.models.embed import token_counts
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline import hierarchy, maps, reduce, topic_quality, topics
@@ -277,14 +278,14 @@ def map_tree(vectors: np.ndarray, texts: Sequence[str], labels: np.ndarray, para
 
 def map_names(tree: hierarchy.TopicTree, vectors: np.ndarray, labels: np.ndarray, params: MapParams, *,
               vectors_key: str, corpus_key: str, model_key: str, cache: StageCache, load=None,
-              note: Note = _quiet) -> hierarchy.TopicTree:
+              note: Note = _quiet, job: JobFactory | None = None) -> hierarchy.TopicTree:
     """The tree with every node's terms re-ranked by meaning (representation.name_topics over its c-TF-IDF
     candidates), when params.topics.by_meaning; else the tree as it is.
 
     The terms are embedded with the map's model, through the store's vector cache (`term_vectors`): the model
     is loaded (`load()`) only for terms never embedded before. Kept as a stage keyed by the tree and the
     model, so a warm map loads no model. Without `load`, terms not yet embedded keep c-TF-IDF's order, and
-    that partial result is not kept.
+    that partial result is not kept. `job`: a turn on a shared server for embedding them, as embed_texts.
     """
     from embdash.pipeline import representation
 
@@ -296,7 +297,7 @@ def map_names(tree: hierarchy.TopicTree, vectors: np.ndarray, labels: np.ndarray
     if named is None:
         candidates = {node: terms[:representation.N_CANDIDATES] for node, terms in tree.terms.items()}
         wanted = sorted({term for terms in candidates.values() for term, _ in terms})
-        found = term_vectors(wanted, model_key=model_key, store=cache.store, load=load, note=note)
+        found = term_vectors(wanted, model_key=model_key, store=cache.store, load=load, note=note, job=job)
         centres = hierarchy.node_centroids(tree, clustering.centroids(vectors, labels, tree.n_leaves))
         named = representation.name_topics(candidates, dict(enumerate(centres)), found,
                                            n_terms=representation.N_CANDIDATES)
@@ -340,7 +341,8 @@ def corpus_quality(corpus: Corpus, *, model_key: str, load: Callable[[], Any], c
 
 
 def term_vectors(terms: Sequence[str], *, model_key: str, store: Store | None,
-                 load: Callable[[], Any] | None = None, note: Note = _quiet) -> dict[str, np.ndarray]:
+                 load: Callable[[], Any] | None = None, note: Note = _quiet,
+                 job: JobFactory | None = None) -> dict[str, np.ndarray]:
     """Term -> its float32 vector under the model named by `model_key` (its cache key), for re-ranking topic
     names (embdash.pipeline.representation).
 
@@ -365,7 +367,7 @@ def term_vectors(terms: Sequence[str], *, model_key: str, store: Store | None,
         embedder = load()
         if embedder.cache_key != model_key:
             raise ValueError(f"The model loaded for the terms has cache key {embedder.cache_key!r}, not {model_key!r}.")
-        result = embed_texts(missing, embedder, store=store)
+        result = embed_texts(missing, embedder, store=store, job=job)
         for problem in result.problems:
             note(problem)
         vectors.update(zip(missing, result.vectors.astype(np.float32)))

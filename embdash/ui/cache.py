@@ -7,6 +7,7 @@ arguments (Streamlit does not hash them); the cache key is our own content key p
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import NoReturn
 
@@ -33,6 +34,7 @@ from embdash.models.speed import time_left_text
 from embdash.pipeline import maps, reduce, stages
 from embdash.pipeline.params import MapParams
 from embdash.pipeline.stages import StageCache
+from embdash.ui import jobs
 from embdash.ui.server_settings import settings
 from embdash.ui.text import plain
 
@@ -165,8 +167,10 @@ def _remember(key: str, vectors: np.ndarray) -> None:
 def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.ndarray:
     """Vectors of `texts`, from memory (by `key`), else from the store or the model with a progress bar
     that counts `what` (texts, chunks) and estimates the time left, and a button that stops embedding.
+    Texts to compute wait their turn on the server (embdash.ui.jobs), the page showing its place and a Cancel button.
 
-    Stopped, the page says what was kept and stops there until asked to embed the rest (st.stop)."""
+    Stopped (by the button, Cancel, or a public server's time limit), the page says what was kept and stops there
+    until asked to embed the rest (st.stop)."""
     memory = _vectors_in_memory()
     if key in memory:
         return memory[key]
@@ -174,12 +178,19 @@ def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.
         _say_stopped(key, what)
     bar = st.progress(0.0, text="Checking the embedding cache…")
     stop_button = st.empty()
-    # Pressing it reruns the script: this run ends at its next progress update (its batches done are saved),
-    # or between batches through should_stop; the rerun sees the request and says what was kept.
-    stop_button.button("Stop embedding", key=f"stop-embedding-{key}", on_click=ask_to_stop, args=(key,),
-                       help="Keeps what is embedded so far; the rest is embedded next time.")
+    turn = jobs.Turn(f"new {what}", cancel=(ask_to_stop, (key,)), cancel_key=key)
+
+    def job(size: int):
+        st.session_state[_PROGRESS + key] = (0, size)  # what Cancel, pressed while waiting, says was done
+        bar.progress(0.0, text=f"{size:,} new {what} to embed with {model.spec.name}")
+        return turn(size)
 
     def show_progress(progress: EmbedProgress) -> None:
+        if progress.done == 0:
+            # Pressing it reruns the script: this run ends at its next progress update (its batches done are saved),
+            # or between batches through should_stop; the rerun sees the request and says what was kept.
+            stop_button.button("Stop embedding", key=f"stop-embedding-{key}", on_click=ask_to_stop, args=(key,),
+                               help="Keeps what is embedded so far; the rest is embedded next time.")
         st.session_state[_PROGRESS + key] = (progress.done, progress.total)
         if progress.total:
             bar.progress(progress.done / progress.total,
@@ -187,13 +198,18 @@ def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.
                               f"{time_left_text(progress.seconds_left)}")
 
     try:
-        result = embed_texts(texts, model, store(), on_batch=show_progress,
+        result = embed_texts(texts, model, store(), on_batch=show_progress, job=job,
                              should_stop=lambda: _STOPPED + key in st.session_state)
     except EmbeddingStopped as stopped:
-        st.session_state[_STOPPED + key] = (stopped.done, stopped.total)
+        reason = "time" if turn.ticket is not None and turn.ticket.stop_reason() == "time" else "asked"
+        st.session_state[_STOPPED + key] = (stopped.done, stopped.total, reason)
         bar.empty()
         stop_button.empty()
         _say_stopped(key, what)
+    except EmbdashError:
+        bar.empty()  # the page shows the error alone (refused, or the model busy)
+        stop_button.empty()
+        raise
     bar.empty()
     stop_button.empty()
     for problem in result.problems:
@@ -205,12 +221,13 @@ def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.
 
 
 _PROGRESS = "embedding-progress:"  # + vectors key: (done, total) after the last batch
-_STOPPED = "embedding-stopped:"  # + vectors key: (done, total) when the user stopped embedding
+_STOPPED = "embedding-stopped:"  # + vectors key: (done, total, why: "asked" or "time") once embedding stopped
 
 
 def ask_to_stop(key: str) -> None:
-    """The stop button's callback: embedding `key` stops after the batch under way (which is kept too)."""
-    st.session_state[_STOPPED + key] = st.session_state.get(_PROGRESS + key, (0, 0))
+    """The stop button's callback (and Cancel's, while waiting): embedding `key` stops after the batch under way
+    (which is kept too), or leaves the line."""
+    st.session_state[_STOPPED + key] = (*st.session_state.get(_PROGRESS + key, (0, 0)), "asked")
 
 
 def _embed_the_rest(key: str) -> None:
@@ -219,11 +236,22 @@ def _embed_the_rest(key: str) -> None:
 
 def _say_stopped(key: str, what: str) -> NoReturn:
     """Say what a stop kept, offer to go on, and end this run of the page."""
-    done, total = st.session_state[_STOPPED + key]
-    st.info(f"Stopped after {done:,} of {total:,} new {what}; they are kept, the rest will be embedded next time.")
-    st.button(f"Embed the remaining {max(total - done, 0):,} {what}", key=f"embed-rest-{key}", type="primary",
-              on_click=_embed_the_rest, args=(key,))
+    done, total, why = st.session_state[_STOPPED + key]
+    rest = max(total - done, 0)
+    if why == "time":
+        st.info(f"This server gives each job {limits_seconds()} s: stopped after {done:,} of {total:,} new {what}. "
+                f"They are kept; the rest waits for another turn.")
+    elif done == 0:
+        st.info(f"Cancelled: none of the {total:,} new {what} were embedded.")
+    else:
+        st.info(f"Stopped after {done:,} of {total:,} new {what}; they are kept, the rest will be embedded next time.")
+    label = f"Embed the remaining {rest:,} {what}" if done else f"Embed the {rest:,} {what}"
+    st.button(label, key=f"embed-rest-{key}", type="primary", on_click=_embed_the_rest, args=(key,))
     st.stop()
+
+
+def limits_seconds() -> int:
+    return int(jobs.limits().seconds or 0)
 
 
 @st.cache_resource(show_spinner=False)
@@ -236,20 +264,51 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
     """The map through the library's stage cache (shared with the CLI and notebooks), each stage keyed on
     exactly what it depends on, so moving a topic slider never re-runs UMAP. Shows each computed stage."""
     status = None
+    key = stages.map_key(vectors_key, corpus.key, params)
+    with _map_turn(key, len(vectors), "the map") as take_turn:
 
-    def show_stage(name: str) -> None:
-        nonlocal status
-        if status is None:
-            status = st.status("Building the map…", expanded=False)
-        status.update(label=STAGE_LABELS.get(name, name) + "…")
+        def show_stage(name: str) -> None:
+            nonlocal status
+            take_turn()  # the first stage to compute waits for the server's turn
+            if status is None:
+                status = st.status("Building the map…", expanded=False)
+            status.update(label=STAGE_LABELS.get(name, name) + "…")
 
-    result = stages.map_result(
-        vectors, corpus.texts, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
-        on_stage=show_stage, note=lambda message: st.warning(plain(message)),
-    )
+        result = stages.map_result(
+            vectors, corpus.texts, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
+            on_stage=show_stage, note=lambda message: st.warning(plain(message)),
+        )
     if status is not None:
         status.update(label="Map ready", state="complete")
     return result
+
+
+_CANCELLED = "job-cancelled:"  # + a map's key: its visitor cancelled it while it waited for a turn
+
+
+@contextmanager
+def _map_turn(key: str, n_documents: int, what: str):
+    """`take()` for a projection or clustering of `n_documents` (embdash.ui.jobs.taken_when_needed); once its
+    visitor cancelled it, taking a turn says so and stops the page instead, until asked to compute it."""
+    turn = jobs.Turn("documents", cancel=(_cancel_map, (key,)), cancel_key=key, skip_if_small=False)
+    with jobs.taken_when_needed(turn, n_documents) as take:
+
+        def take_unless_cancelled() -> None:
+            if _CANCELLED + key in st.session_state:
+                st.info(f"Cancelled: {what} was not computed.")
+                st.button(f"Compute {what}", key=f"compute-{key}", type="primary", on_click=_uncancel_map, args=(key,))
+                st.stop()
+            take()
+
+        yield take_unless_cancelled
+
+
+def _cancel_map(key: str) -> None:
+    st.session_state[_CANCELLED + key] = True
+
+
+def _uncancel_map(key: str) -> None:
+    st.session_state.pop(_CANCELLED + key, None)
 
 
 def topic_tree(corpus: Corpus, model_id: str, vectors_key: str, vectors: np.ndarray, result: maps.MapResult,
@@ -264,17 +323,23 @@ def topic_tree(corpus: Corpus, model_id: str, vectors_key: str, vectors: np.ndar
     with st.spinner("Naming the topics…"):
         return stages.map_names(tree, vectors, result.labels, params, vectors_key=vectors_key, corpus_key=corpus.key,
                                 model_key=model_key, cache=stage_cache(), load=lambda: embedder(model_id, corpus),
-                                note=note)
+                                note=note, job=jobs.Turn("new topic terms"))
 
 
 def stability(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: MapParams):
     """The clustering's stability across three UMAP seeds (each seed's map cached like any other)."""
     from embdash.pipeline.stability import map_stability
 
-    with st.status("Redoing the map with two more seeds…", expanded=False) as status:
+    key = "stability-" + stages.map_key(vectors_key, corpus.key, params)
+    with _map_turn(key, len(vectors), "the stability check") as take_turn, \
+            st.status("Redoing the map with two more seeds…", expanded=False) as status:
+
+        def show_stage(name: str) -> None:
+            take_turn()
+            status.update(label=STAGE_LABELS.get(name, name) + "…")
+
         result = map_stability(vectors, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
-                               on_stage=lambda name: status.update(label=STAGE_LABELS.get(name, name) + "…"),
-                               note=lambda message: st.warning(plain(message)))
+                               on_stage=show_stage, note=lambda message: st.warning(plain(message)))
         status.update(label="Stability measured", state="complete")
     return result
 
@@ -333,7 +398,8 @@ def numba_cache() -> int:
 
 @st.cache_data(show_spinner="Embedding the example texts…", max_entries=64)
 def _embedded_texts(model_id: str, corpus_key: str, texts: tuple[str, ...], _corpus: Corpus) -> np.ndarray:
-    return embed_texts(list(texts), embedder(model_id, _corpus), store()).vectors
+    # Waits quietly if it must (a cached function draws no widgets); a few texts skip the line anyway.
+    return embed_texts(list(texts), embedder(model_id, _corpus), store(), job=jobs.Turn("new texts")).vectors
 
 
 def embed_texts_cached(model_id: str, corpus: Corpus, texts_tuple: tuple[str, ...]) -> np.ndarray:
@@ -469,7 +535,7 @@ def _word_benchmarks(model_id: str, n_words: int, _words: list[str], _vectors: n
         pair_vectors = words.glove_vectors(pair_words)
     else:
         pair_words = words.benchmark_words([], *pair_sets.values())
-        pair_vectors = words.word_vectors(pair_words, _model, store())
+        pair_vectors = words.word_vectors(pair_words, _model, store(), job=jobs.Turn("new words"))
     return {
         "analogy": words.analogy_accuracy(questions, _words, _vectors),
         **{name: words.pair_spearman(pairs, pair_words, pair_vectors) for name, pairs in pair_sets.items()},

@@ -34,10 +34,11 @@ PLAIN_STREAMLIT_RUN = ["-m", "streamlit", "run", "streamlit_app.py"]
 
 
 @contextmanager
-def running_server(data_dir: Path, env: dict[str, str] | None = None, entry: list[str] = SERVE):
+def running_server(data_dir: Path, env: dict[str, str] | None = None, entry: list[str] = SERVE, repo: Path = REPO):
     """The dashboard as scripts/start.sh starts it, headless on a free loopback port.
 
-    `env` adds settings (e.g. EMBDASH_READ_ONLY); `entry` chooses how Streamlit is started.
+    `env` adds settings (e.g. EMBDASH_READ_ONLY); `entry` chooses how Streamlit is started; `repo` is the checkout
+    whose code is served (a benchmark may compare another commit's).
     """
     port = free_port()
     if NUMBA_CACHE.is_dir():
@@ -50,7 +51,7 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None, entry: lis
         process = subprocess.Popen(
             [sys.executable, *entry, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120  # a loaded CI machine can take a while to import everything
