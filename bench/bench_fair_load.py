@@ -34,12 +34,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_load import QUERIES, _timed, server_errors, write_section  # noqa: E402
+from bench.bench_load import QUERIES, _timed, page_times, server_errors, write_section  # noqa: E402
 
 RESULTS_DIR = REPO / "bench" / "results"
 DOC_START, DOC_END = "<!-- bench_fair_load:start -->", "<!-- bench_fair_load:end -->"
@@ -164,18 +162,7 @@ async def _run(base: str, seconds: float) -> dict:
 
 
 def summary(records: list[dict]) -> dict:
-    out = {}
-    for kind in (*KINDS, "all"):
-        chosen = [r for r in records if kind == "all" or r["kind"] == kind]
-        times = [r["seconds"] for r in chosen if r["answered"]]
-        out[kind] = {
-            "sent": len(chosen),
-            "answered": len(times),
-            "exceptions": sum(r["exception"] for r in chosen),
-            **({f"p{q}_s": round(float(np.percentile(times, q)), 2) for q in (50, 90)} if times else {}),
-            "max_s": round(max(times), 2) if times else None,
-        }
-    return out
+    return page_times(records, KINDS)
 
 
 def ratios(result: dict) -> dict:

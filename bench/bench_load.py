@@ -139,16 +139,7 @@ def run_load(base: str, sessions: int, seconds: float, warm: bool = True, timeou
     with ThreadPoolExecutor(max_workers=1) as worker:
         records, warm_seconds = worker.submit(asyncio.run, _run(base, sessions, seconds, warm, timeout_s)).result()
     summary = {"sessions": sessions, "seconds": seconds, "warm_up_seconds": round(warm_seconds, 1)}
-    for kind in ("search", "map", "all"):
-        chosen = [r for r in records if kind == "all" or r["kind"] == kind]
-        answered = [r["seconds"] for r in chosen if r["answered"]]
-        summary[kind] = {
-            "sent": len(chosen),
-            "answered": len(answered),
-            "exceptions": sum(r["exception"] for r in chosen),
-            **({f"p{q}_s": round(float(np.percentile(answered, q)), 3) for q in (50, 90, 99)} if answered else {}),
-            "max_s": round(max(answered), 3) if answered else None,
-        }
+    summary.update(page_times(records, ("search", "map"), percentiles=(50, 90, 99), digits=3))
     summary["requests_per_second"] = round(summary["all"]["answered"] / seconds, 2)
     summary["unanswered"] = [r for r in records if not r["answered"]][:10]
     return summary
@@ -283,3 +274,19 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def page_times(records: list[dict], kinds, percentiles=(50, 90), digits: int = 2) -> dict:
+    """Per kind of page, and for "all": requests sent, answered, with an exception, and answer-time percentiles."""
+    out = {}
+    for kind in (*kinds, "all"):
+        chosen = [r for r in records if kind == "all" or r["kind"] == kind]
+        answered = [r["seconds"] for r in chosen if r["answered"]]
+        out[kind] = {
+            "sent": len(chosen),
+            "answered": len(answered),
+            "exceptions": sum(r["exception"] for r in chosen),
+            **({f"p{q}_s": round(float(np.percentile(answered, q)), digits) for q in percentiles} if answered else {}),
+            "max_s": round(max(answered), digits) if answered else None,
+        }
+    return out

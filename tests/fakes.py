@@ -8,6 +8,7 @@ differ, and texts of one topic sit together. Like latent-scope's test embedder.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -87,3 +88,17 @@ def planted_texts(n_topics: int = 6, per_topic: int = 40, seed: int = 0) -> tupl
             texts.append(f"topic{topic} {' '.join(picked)} note {i}")
             labels.append(topic)
     return texts, np.asarray(labels)
+
+
+class SlowEmbedder(PlantedTopicsEmbedder):
+    """Takes `seconds` per model call, as a real model does on a long batch; records the texts it embedded."""
+
+    def __init__(self, seconds: float = 0.0):
+        super().__init__()
+        self.seconds = seconds
+        self.embedded: list[str] = []
+
+    def embed(self, texts):
+        time.sleep(self.seconds)
+        self.embedded.extend(texts)
+        return super().embed(texts)

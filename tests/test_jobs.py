@@ -21,7 +21,7 @@ from embdash.jobs import (
     default_slots,
 )
 from embdash.models.embed import embed_texts
-from tests.fakes import PlantedTopicsEmbedder, planted_texts
+from tests.fakes import PlantedTopicsEmbedder, SlowEmbedder, planted_texts
 
 BIG = FAST_LANE_TEXTS + 1  # the smallest job that waits in line
 SOON = 5.0  # seconds: anything the pool should do "at once" happens well within this
@@ -269,20 +269,6 @@ def test_default_slots_leave_a_core_for_the_pages():
 # ---- the model's cache lock, and embed_texts with a turn -------------------------------------------------
 
 
-class Slow(PlantedTopicsEmbedder):
-    """Takes `seconds` per batch, as a real model on a long text would."""
-
-    def __init__(self, seconds: float):
-        super().__init__()
-        self.seconds = seconds
-        self.embedded: list[str] = []
-
-    def embed(self, texts):
-        time.sleep(self.seconds)
-        self.embedded.extend(texts)
-        return super().embed(texts)
-
-
 def hold_lock(store: Store, cache_key: str, release: threading.Event) -> threading.Thread:
     held = threading.Event()
 
@@ -331,7 +317,7 @@ def test_a_job_waits_for_the_lock_no_longer_than_its_limits_but_a_small_job_take
 
 def test_embed_texts_stops_at_the_jobs_time_limit_keeps_what_it_did_and_frees_the_slot(tmp_path):
     texts = planted_texts(per_topic=20)[0]  # 120 distinct texts, 12 batches of 10
-    model = Slow(seconds=0.1)
+    model = SlowEmbedder(seconds=0.1)
     pool = JobPool(1)
     asked = []
     began = time.monotonic()

@@ -12,24 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from embdash.dataio.corpus import load_corpus, sample_corpus_path
 from tests.conftest import REPO
-from tests.fakes import PlantedTopicsEmbedder
+from tests.fakes import SlowEmbedder
 
 APP = REPO / "streamlit_app.py"
 TIMEOUT = 120
-
-
-class Slow(PlantedTopicsEmbedder):
-    """Takes `seconds` per model call, as a real model does on a long batch."""
-
-    def __init__(self, seconds: float = 0.0):
-        super().__init__()
-        self.seconds = seconds
-        self.embedded: list[str] = []
-
-    def embed(self, texts):
-        time.sleep(self.seconds)
-        self.embedded.extend(texts)
-        return super().embed(texts)
 
 
 def map_page(monkeypatch, model) -> AppTest:
@@ -41,7 +27,7 @@ def map_page(monkeypatch, model) -> AppTest:
     return at
 
 
-def corpus_texts_embedded(model: Slow) -> int:
+def corpus_texts_embedded(model: SlowEmbedder) -> int:
     """How many of the corpus's texts the model embedded (the map's topic terms come after them)."""
     texts = set(load_corpus(sample_corpus_path()).texts)
     return len([text for text in model.embedded if text in texts])
@@ -74,7 +60,7 @@ def test_a_page_that_must_wait_shows_its_place_and_cancel_leaves_the_line(own_da
 
     helper = threading.Thread(target=end_the_wait_once_shown, daemon=True)
     helper.start()
-    model = Slow()
+    model = SlowEmbedder()
     at = map_page(monkeypatch, model).run()
     helper.join(5)
     assert not at.exception
@@ -101,7 +87,7 @@ def test_a_public_instance_stops_a_job_at_its_time_limit_and_goes_on_when_asked(
     monkeypatch.setenv("EMBDASH_READ_ONLY", "true")
     monkeypatch.setenv("EMBDASH_JOB_SECONDS", "1")
     n_texts = len(load_corpus(sample_corpus_path()).texts)
-    model = Slow(seconds=1.1)  # past the limit after the first batch
+    model = SlowEmbedder(seconds=1.1)  # past the limit after the first batch
     at = map_page(monkeypatch, model).run()
     assert not at.exception
     done = len(model.embedded)
@@ -122,7 +108,7 @@ def test_a_public_instance_refuses_a_job_larger_than_its_limit_before_computing(
     monkeypatch.setenv("EMBDASH_READ_ONLY", "true")
     monkeypatch.setenv("EMBDASH_JOB_TEXTS", "100")
     n_texts = len(load_corpus(sample_corpus_path()).texts)
-    model = Slow()
+    model = SlowEmbedder()
     at = map_page(monkeypatch, model).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
