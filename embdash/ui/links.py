@@ -96,8 +96,8 @@ def open_linked_corpus(key: str) -> bool:
 def say_if_linked_model_not_offered(key: str, options: list[str], shown: str) -> None:
     """A link's model (URL parameter `key`) that is not among `options` is dropped by the bound widget, which
     then shows `shown`: say so, once, when the link is opened."""
-    linked = st.query_params.get(key)
-    if linked is None or key in st.session_state:
+    linked = value_from_link(key)
+    if linked is None:
         return
     if linked not in {get_spec(option).name for option in options}:
         asked = linked if len(linked) <= 80 else linked[:80] + "…"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from embdash.ui import links
 from embdash.ui.server_settings import settings
 
 
@@ -34,7 +35,7 @@ def seed_input(label: str, default: int, help: str, key: str, **where) -> int:
     seed falls back to the default, with a notice)."""
     if not bounded():
         return int(st.number_input(label, 0, 2**31 - 1, default, help=help, key=key, **where))
-    linked = st.query_params.get(key) if key not in st.session_state else None
+    linked = links.value_from_link(key)
     if linked is not None and linked not in {str(seed) for seed in LIMITS.seeds}:
         st.warning(f"This public instance offers the seeds {_listed(LIMITS.seeds)}; the link's seed was replaced by {default}.")
     options = list(dict.fromkeys([default, *LIMITS.seeds]))
@@ -56,7 +57,7 @@ def vocabulary_maximum(maximum: int, key: str) -> int:
     (with a notice when a link asks for more: the slider then starts from its default)."""
     if not bounded():
         return maximum
-    linked = st.query_params.get(key) if key not in st.session_state else None
+    linked = links.value_from_link(key)
     if linked is not None and linked.isdigit() and int(linked) > LIMITS.sentence_vocabulary:
         st.warning(f"This public instance embeds at most {LIMITS.sentence_vocabulary:,} words here; the link asked "
                    f"for {int(linked):,}.")
