@@ -294,8 +294,7 @@ def model_is_offered(settings: Settings, model_id: str, catalogue_ids: list[str]
 def vector_dtype(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> str:
     """EMBDASH_VECTOR_DTYPE alone ("float32" or "float16"), read like load_settings: a store needs only this
     one, and a bad value of another setting should not stop the CLI from opening its cache."""
-    setting = next(s for s in SETTINGS if s.name == "vector_dtype")
-    return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
+    return setting_value("vector_dtype", environ, secrets)
 
 
 def setting_value(name: str, environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Any:
@@ -306,23 +305,19 @@ def setting_value(name: str, environ: Mapping[str, str] | None = None, secrets: 
 
 def force_fp32(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> bool:
     """EMBDASH_FORCE_FP32 alone, read like load_settings: the model loader needs only this one."""
-    setting = next(s for s in SETTINGS if s.name == "force_fp32")
-    return _setting_value(setting, os.environ if environ is None else environ, secrets or {})
+    return setting_value("force_fp32", environ, secrets)
 
 
 def disk_quota_bytes(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> int | None:
     """The disk quota alone (EMBDASH_DISK_QUOTA_MB and EMBDASH_READ_ONLY), read like load_settings: the
     store needs only these, and a bad value of another setting should not stop the CLI."""
-    environ = os.environ if environ is None else environ
-    value = {s.name: _setting_value(s, environ, secrets or {}) for s in SETTINGS if s.name in ("disk_quota_mb", "read_only")}
-    return quota_bytes(value["disk_quota_mb"], value["read_only"])
+    return quota_bytes(setting_value("disk_quota_mb", environ, secrets), setting_value("read_only", environ, secrets))
 
 
 def model_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     """EMBDASH_MODEL_DIR alone, from the environment (like data_dir: the CLI and notebooks share it), or None:
     custom models are off."""
-    setting = next(s for s in SETTINGS if s.name == "model_dir")
-    return _setting_value(setting, os.environ if environ is None else environ, {})
+    return setting_value("model_dir", environ)
 
 
 def data_dir() -> Path:
