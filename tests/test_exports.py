@@ -51,7 +51,9 @@ def test_column_names_are_neutralised_too():
 # Characters a spreadsheet may trim before reading a cell, and forms of the formula characters.
 _INVISIBLE = " \t\r\n\u00a0\u2003\u3000\u200b\u200d\u2060\ufeff\u202e\x00"
 _FORMULA_FORMS = "=+-@;\uff1d\uff0b\uff0d\uff20\uff1b\ufe66\u207c\u208a\ufe62\ufe63\u2212"
-_CELL_TEXT = st.text(alphabet=st.sampled_from(list(_INVISIBLE + _FORMULA_FORMS + "'a1 ")) | st.characters(),
+# Lone surrogates are left out: no decoded file can hold one, and pandas' Arrow strings refuse them.
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list(_INVISIBLE + _FORMULA_FORMS + "'a1 "))
+                     | st.characters(blacklist_categories=("Cs",)),
                      max_size=12)
 
 
