@@ -179,9 +179,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "job_seconds", "EMBDASH_JOB_SECONDS", 60,
-        "On public instances (read-only or with a password): a visitor's embedding job stops after this many "
-        "seconds, keeping what it embedded; the visitor can go on with the rest, back in line. Private instances "
-        "have no limit.",
+        "On public instances (read-only or with a password): a visitor's job (embedding, or a map's projections "
+        "and clustering) stops after this many seconds, keeping what it finished; the visitor can go on with the "
+        "rest, back in line. Private instances have no limit.",
         _positive_int,
     ),
     Setting(

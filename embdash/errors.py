@@ -26,5 +26,14 @@ class EmbeddingStopped(EmbdashError):
                          f"the rest will be embedded next time.")
 
 
+class StageStopped(EmbdashError):
+    """A map stage was stopped when asked to (before it started, or between two epochs of a UMAP layout);
+    the stages finished before it are in the cache."""
+
+    def __init__(self, stage: str):
+        self.stage = stage
+        super().__init__(f"Stopped while computing {stage}; the stages finished before it are kept.")
+
+
 class ModelBusy(EmbdashError):
     """Another job held the model's cache lock for longer than this one may wait."""

@@ -1,9 +1,12 @@
 """The map's two projections computed together: the same as alone, faithful, and clusters recovered."""
 
+import threading
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from embdash.errors import StageStopped
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline import maps, reduce
 from embdash.pipeline.params import ClusterParams, UmapParams
@@ -68,3 +71,27 @@ def test_map_is_faithful_and_clusters_find_the_topics(planted, together):
 def test_small_corpora_keep_umaps_exact_search(planted):
     vectors, _ = planted
     assert reduce.nearest_neighbours(vectors[:500], UmapParams()) is None
+
+
+def test_layouts_stop_between_epochs_when_asked_in_each_thread(planted):
+    vectors, _ = planted
+    asked_from = []
+
+    def should_stop() -> bool:
+        asked_from.append(threading.current_thread().name)
+        return len(asked_from) > 20
+
+    with pytest.raises(StageStopped), reduce.stop_between_epochs(should_stop):
+        reduce.project_together(vectors, [(2, UmapParams()), (5, UmapParams(seed=7))])
+    # Asked before every epoch from both layouts' threads; each stopped at its first "yes", not after its
+    # 200 epochs: 21 answers, then one more from the other layout.
+    assert len(asked_from) == 22
+    assert {name.split("_")[0] for name in asked_from} == {"umap"} and len(set(asked_from)) == 2
+
+
+def test_a_layout_outside_the_block_is_never_asked(planted):
+    vectors, _ = planted
+    with reduce.stop_between_epochs(lambda: True):
+        pass
+    small = vectors[:300]
+    assert reduce.project(small, 2, UmapParams()).shape == (300, 2)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from embdash.dataio.store import Store
+from embdash.errors import StageStopped
 from embdash.pipeline import stages
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
 from tests.fakes import PlantedTopicsEmbedder, planted_texts
@@ -192,3 +193,44 @@ def test_the_topic_tree_is_cached_and_views_of_it_run_no_stage(corpus, stage_cal
 
     tree_of(stages.StageCache(store), dataclasses.replace(PARAMS, topics=TopicParams(ngram_max=1)))
     assert len(built_trees) == 2 and stage_calls["project"] == 0 and stage_calls["cluster"] == 0
+
+
+def test_a_map_told_to_stop_keeps_the_stages_it_finished_and_goes_on_from_there(corpus, stage_calls, tmp_path):
+    texts, vectors, _ = corpus
+    cache = stages.StageCache(Store(tmp_path))
+    stop = {"now": False}
+
+    def stop_once_clustering_began(name: str) -> None:
+        stop["now"] = name == stages.STAGES[1]  # asked again only before the next stage: clustering runs whole
+
+    with pytest.raises(StageStopped) as stopped:
+        stages.map_result(vectors, texts, PARAMS, vectors_key="vectors-a", corpus_key="corpus-a", cache=cache,
+                          on_stage=stop_once_clustering_began, should_stop=lambda: stop["now"])
+    assert stopped.value.stage == stages.STAGES[2]
+    assert stage_calls == {"project": 2, "cluster": 1, "topic_terms": 0, "measure": 0}
+
+    announced = []
+    resumed = build(corpus, stages.StageCache(Store(tmp_path)), on_stage=announced.append)
+    assert announced == list(stages.STAGES[2:])  # the projections and labels came from the cache
+    assert stage_calls == {"project": 2, "cluster": 1, "topic_terms": 1, "measure": 1}
+    whole = build(corpus, stages.StageCache(Store(tmp_path / "uninterrupted")))
+    assert np.array_equal(resumed.coords, whole.coords) and np.array_equal(resumed.labels, whole.labels)
+    assert resumed.topics == whole.topics
+
+
+def test_a_layout_told_to_stop_stores_no_projection(corpus, tmp_path):
+    texts, vectors, _ = corpus
+    cache = stages.StageCache(Store(tmp_path))
+    answers = []
+
+    def stop_after_ten_epochs() -> bool:
+        answers.append(True)
+        return len(answers) > 10
+
+    with pytest.raises(StageStopped) as stopped:
+        stages.map_result(vectors, texts, PARAMS, vectors_key="vectors-a", corpus_key="corpus-a", cache=cache,
+                          should_stop=stop_after_ten_epochs)
+    assert stopped.value.stage == stages.STAGES[0]
+    assert 11 <= len(answers) <= 12  # one before the stage, then one per epoch until each layout heard "yes"
+    keys = stages.stage_keys("vectors-a", "corpus-a", PARAMS)
+    assert cache.get_array("layout-2d", keys.layout) is None and cache.get_array("cluster-space", keys.space) is None

@@ -61,13 +61,16 @@ def with_seed(params: MapParams, seed: int) -> MapParams:
 
 
 def map_stability(vectors: np.ndarray, params: MapParams, *, vectors_key: str, corpus_key: str, cache,
-                  n_seeds: int = N_SEEDS, on_stage: Callable[[str], None] | None = None, note=None) -> Stability:
+                  n_seeds: int = N_SEEDS, on_stage: Callable[[str], None] | None = None, note=None,
+                  should_stop: Callable[[], bool] | None = None) -> Stability:
     """The stability of a map's clustering: its labels under n_seeds seeds, each map's stages through `cache`
-    (a StageCache), so the map's own seed is a cache hit and a second request computes nothing."""
+    (a StageCache), so the map's own seed is a cache hit and a second request computes nothing. `should_stop`:
+    as in stages.map_result."""
     from embdash.pipeline import stages
 
     def labels_for_seed(seed: int) -> np.ndarray:
         return stages.map_labels(vectors, with_seed(params, seed), vectors_key=vectors_key, corpus_key=corpus_key,
-                                 cache=cache, on_stage=on_stage, note=note or (lambda message: None))
+                                 cache=cache, on_stage=on_stage, note=note or (lambda message: None),
+                                 should_stop=should_stop)
 
     return stability(labels_for_seed, seeds_of(params, n_seeds))

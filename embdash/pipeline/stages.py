@@ -29,6 +29,7 @@ import numpy as np
 from embdash.dataio import corpus as dataio_corpus
 from embdash.dataio.corpus import Corpus, QualityReport
 from embdash.dataio.store import Store
+from embdash.errors import StageStopped
 from embdash.hashing import params_key
 from embdash.jobs import JobFactory
 from embdash.models.embed import token_counts
@@ -211,17 +212,20 @@ def map_result(
     cache: StageCache,
     on_stage: Callable[[str], None] | None = None,
     note: Note = _quiet,
+    should_stop: Callable[[], bool] | None = None,
 ) -> maps.MapResult:
     """Every stage of the map, each from the cache when it is there, else computed and stored.
 
     on_stage(name) is called before each stage that has to be computed (names in STAGES); `note` receives
-    plain-English remarks (a damaged cache file set aside, a cache that could not be written).
+    plain-English remarks (a damaged cache file set aside, a cache that could not be written). `should_stop()`
+    is asked before each stage to compute and between the epochs of each UMAP layout: once true, StageStopped
+    is raised and the stages finished so far stay in the cache.
     """
     if len(vectors) != len(texts):
         raise ValueError(f"{len(vectors)} vectors but {len(texts)} texts.")
-    announce = on_stage or (lambda name: None)
+    announce = _announcer(on_stage, should_stop)
     keys = stage_keys(vectors_key, corpus_key, params)
-    coords, points = _projections(vectors, params, keys, vectors_key, cache, announce, note)
+    coords, points = _projections(vectors, params, keys, vectors_key, cache, announce, note, should_stop)
     labels = _labels(points, params, keys, cache, announce, note)
 
     def compute_topics():
@@ -256,13 +260,26 @@ def _labels(points: np.ndarray, params: MapParams, keys: StageKeys, cache: Stage
 
 
 def map_labels(vectors: np.ndarray, params: MapParams, *, vectors_key: str, corpus_key: str, cache: StageCache,
-               on_stage: Callable[[str], None] | None = None, note: Note = _quiet) -> np.ndarray:
+               on_stage: Callable[[str], None] | None = None, note: Note = _quiet,
+               should_stop: Callable[[], bool] | None = None) -> np.ndarray:
     """Only the cluster labels of a map (its projections and clustering, from the cache when there), for
-    callers that need no topics: the stability check reclusters under other seeds."""
-    announce = on_stage or (lambda name: None)
+    callers that need no topics: the stability check reclusters under other seeds. `should_stop`: as in map_result."""
+    announce = _announcer(on_stage, should_stop)
     keys = stage_keys(vectors_key, corpus_key, params)
-    _, points = _projections(vectors, params, keys, vectors_key, cache, announce, note)
+    _, points = _projections(vectors, params, keys, vectors_key, cache, announce, note, should_stop)
     return _labels(points, params, keys, cache, announce, note)
+
+
+def _announcer(on_stage: Callable[[str], None] | None, should_stop: Callable[[], bool] | None) -> Callable[[str], None]:
+    """announce(name), called before a stage is computed: StageStopped if the job was told to stop, else on_stage."""
+
+    def announce(name: str) -> None:
+        if should_stop is not None and should_stop():
+            raise StageStopped(name)
+        if on_stage is not None:
+            on_stage(name)
+
+    return announce
 
 
 def map_tree(vectors: np.ndarray, texts: Sequence[str], labels: np.ndarray, params: MapParams, *, vectors_key: str,
@@ -388,9 +405,11 @@ def _quality_from_json(value: dict) -> topic_quality.TopicQuality:
     )
 
 
-def _projections(vectors, params: MapParams, keys: StageKeys, vectors_key: str, cache: StageCache, announce, note):
+def _projections(vectors, params: MapParams, keys: StageKeys, vectors_key: str, cache: StageCache, announce, note,
+                 should_stop: Callable[[], bool] | None = None):
     """The 2-D layout and the clustering space, each from the cache when it is there; the missing ones
-    computed together (one neighbour search, the two layouts side by side: the same results, sooner)."""
+    computed together (one neighbour search, the two layouts side by side: the same results, sooner), asking
+    `should_stop` between the layouts' epochs."""
     space_umap = maps.clustering_umap_params(params.umap)
     dims = params.cluster.cluster_dims
     wanted = {
@@ -404,7 +423,11 @@ def _projections(vectors, params: MapParams, keys: StageKeys, vectors_key: str, 
         announce(STAGES[0])
         if cache.store is not None:
             _keep_compiled_code(cache.store.root / "numba-cache")
-        computed = reduce.project_together(vectors, [wanted[kind][1:3] for kind in missing])
+        try:
+            with reduce.stop_between_epochs(should_stop):
+                computed = reduce.project_together(vectors, [wanted[kind][1:3] for kind in missing])
+        except StageStopped:
+            raise StageStopped(STAGES[0]) from None
         for kind, array in zip(missing, computed):
             key, _, _, stage_params = wanted[kind]
             cache.put_array(kind, key, array, stage_params, note)

@@ -20,7 +20,13 @@ from embdash.dataio.corpus import Corpus
 from embdash.dataio.limits import ReadLimits
 from embdash.dataio.readers import read_table
 from embdash.dataio.store import Store
-from embdash.errors import CorpusError, EmbdashError, EmbeddingStopped, ModelError
+from embdash.errors import (
+    CorpusError,
+    EmbdashError,
+    EmbeddingStopped,
+    ModelError,
+    StageStopped,
+)
 from embdash.hashing import params_key
 from embdash.models.catalogue import CATALOGUE, get_spec, load_embedder
 from embdash.models.embed import (
@@ -201,7 +207,7 @@ def _embedded_with_progress(key: str, texts: list[str], model, what: str) -> np.
         result = embed_texts(texts, model, store(), on_batch=show_progress, job=job,
                              should_stop=lambda: _STOPPED + key in st.session_state)
     except EmbeddingStopped as stopped:
-        reason = "time" if turn.ticket is not None and turn.ticket.stop_reason() == "time" else "asked"
+        reason = "time" if turn.stop_reason() == "time" else "asked"
         st.session_state[_STOPPED + key] = (stopped.done, stopped.total, reason)
         bar.empty()
         stop_button.empty()
@@ -265,7 +271,7 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
     exactly what it depends on, so moving a topic slider never re-runs UMAP. Shows each computed stage."""
     status = None
     key = stages.map_key(vectors_key, corpus.key, params)
-    with _map_turn(key, len(vectors), "the map") as take_turn:
+    with _map_turn(key, len(vectors), "the map") as (take_turn, turn):
 
         def show_stage(name: str) -> None:
             nonlocal status
@@ -274,10 +280,13 @@ def map_result(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Ma
                 status = st.status("Building the map…", expanded=False)
             status.update(label=STAGE_LABELS.get(name, name) + "…")
 
-        result = stages.map_result(
-            vectors, corpus.texts, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
-            on_stage=show_stage, note=lambda message: st.warning(plain(message)),
-        )
+        try:
+            result = stages.map_result(
+                vectors, corpus.texts, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
+                on_stage=show_stage, note=lambda message: st.warning(plain(message)), should_stop=turn.should_stop,
+            )
+        except StageStopped as stopped:
+            _say_map_stopped(turn, stopped, status, "the map", key)
     if status is not None:
         status.update(label="Map ready", state="complete")
     return result
@@ -288,8 +297,9 @@ _CANCELLED = "job-cancelled:"  # + a map's key: its visitor cancelled it while i
 
 @contextmanager
 def _map_turn(key: str, n_documents: int, what: str):
-    """`take()` for a projection or clustering of `n_documents` (embdash.ui.jobs.taken_when_needed); once its
-    visitor cancelled it, taking a turn says so and stops the page instead, until asked to compute it."""
+    """(`take()`, the Turn) for a projection or clustering of `n_documents` (embdash.ui.jobs.taken_when_needed);
+    once its visitor cancelled it, taking a turn says so and stops the page instead, until asked to compute it.
+    The Turn tells the running stages when to stop (Turn.should_stop)."""
     turn = jobs.Turn("documents", cancel=(_cancel_map, (key,)), cancel_key=key, skip_if_small=False)
     with jobs.taken_when_needed(turn, n_documents) as take:
 
@@ -300,7 +310,20 @@ def _map_turn(key: str, n_documents: int, what: str):
                 st.stop()
             take()
 
-        yield take_unless_cancelled
+        yield take_unless_cancelled, turn
+
+
+def _say_map_stopped(turn: jobs.Turn, stopped: StageStopped, status, what: str, key: str) -> NoReturn:
+    """A map job stopped by its turn (over the server's time limit, or its tab closed): the stages it finished
+    are cached, so another turn goes on from there."""
+    if status is not None:
+        status.update(label="Stopped", state="error")
+    if turn.stop_reason() == "time":
+        stage = STAGE_LABELS.get(stopped.stage, stopped.stage)
+        st.info(f"This server gives each job {limits_seconds()} s, and {what} needed more: it stopped while "
+                f"{stage[:1].lower() + stage[1:]}. The stages finished are kept, so the next turn goes on from there.")
+        st.button(f"Go on with {what}", key=f"go-on-{key}", type="primary")  # a click reruns the page
+    st.stop()
 
 
 def _cancel_map(key: str) -> None:
@@ -331,15 +354,19 @@ def stability(corpus: Corpus, vectors_key: str, vectors: np.ndarray, params: Map
     from embdash.pipeline.stability import map_stability
 
     key = "stability-" + stages.map_key(vectors_key, corpus.key, params)
-    with _map_turn(key, len(vectors), "the stability check") as take_turn, \
+    with _map_turn(key, len(vectors), "the stability check") as (take_turn, turn), \
             st.status("Redoing the map with two more seeds…", expanded=False) as status:
 
         def show_stage(name: str) -> None:
             take_turn()
             status.update(label=STAGE_LABELS.get(name, name) + "…")
 
-        result = map_stability(vectors, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
-                               on_stage=show_stage, note=lambda message: st.warning(plain(message)))
+        try:
+            result = map_stability(vectors, params, vectors_key=vectors_key, corpus_key=corpus.key, cache=stage_cache(),
+                                   on_stage=show_stage, note=lambda message: st.warning(plain(message)),
+                                   should_stop=turn.should_stop)
+        except StageStopped as stopped:
+            _say_map_stopped(turn, stopped, status, "the stability check", key)
         status.update(label="Stability measured", state="complete")
     return result
 
@@ -580,10 +607,12 @@ def compare_embedder(model_id: str, corpus: Corpus):
 def compare_report(run_keys: tuple, costs: tuple, corpus_key: str, label_column: str | None, params,
                    _runs: list, _texts: list[str], _labels):
     """embdash.tasks.compare.compare(...), keyed by each run's vectors-and-map key, their costs, the corpus,
-    the label column and the comparison parameters."""
+    the label column and the comparison parameters. It waits its turn on the server like a map (quietly: a cached
+    function draws no widgets); its size is bounded by the runs, each of which was a job of its own."""
     from embdash.tasks import compare
 
-    return compare.compare(_runs, _texts, _labels, label_column=label_column, params=params)
+    with jobs.Turn("documents", skip_if_small=False)(len(_texts)):
+        return compare.compare(_runs, _texts, _labels, label_column=label_column, params=params)
 
 
 # ---- Learn pages: word map, embedding layer, dimensions ----------------------------------------

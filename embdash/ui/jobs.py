@@ -65,6 +65,15 @@ class Turn:
     def __call__(self, size: int) -> ContextManager[Ticket]:
         return self._held(size)
 
+    def stop_reason(self) -> str | None:
+        """Why its job should stop ("cancelled", "gone", "time"; see Ticket.stop_reason), or None: None too before
+        the turn is taken."""
+        return None if self.ticket is None else self.ticket.stop_reason()
+
+    def should_stop(self) -> bool:
+        """Asked by the running job between its steps."""
+        return self.stop_reason() is not None
+
     @contextmanager
     def _held(self, size: int) -> Iterator[Ticket]:
         notice = _WaitingNotice(self.cancel, self.cancel_key) if self.cancel is not None else None

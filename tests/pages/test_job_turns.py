@@ -4,6 +4,7 @@ instance's time and size limits stop or refuse a job with a message, never a tra
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -97,6 +98,7 @@ def test_a_public_instance_stops_a_job_at_its_time_limit_and_goes_on_when_asked(
     assert not at.metric
 
     model.seconds = 0.0
+    monkeypatch.setenv("EMBDASH_JOB_SECONDS", "600")  # the map's own turn, next, gets time to finish
     at.button(key=next(b.key for b in at.button if b.label == f"Embed the remaining {n_texts - done:,} texts")).click().run()
     assert not at.exception
     assert corpus_texts_embedded(model) == n_texts  # the rest only: each text once
@@ -115,3 +117,35 @@ def test_a_public_instance_refuses_a_job_larger_than_its_limit_before_computing(
         f"This server takes at most 100 new texts in one job, and this one has {n_texts:,}. Choose fewer, or ask "
         "whoever runs the server to prepare them ahead."]
     assert model.embedded == [] and not at.metric
+
+
+def test_a_public_instance_stops_a_map_at_its_time_limit_keeps_its_stages_and_goes_on(own_data_folder, monkeypatch):
+    from embdash.ui import jobs
+
+    model = SlowEmbedder()
+    at = map_page(monkeypatch, model).run()  # a private instance: the texts embedded, the map of seed 42 drawn
+    assert not at.exception and at.metric
+
+    monkeypatch.setenv("EMBDASH_READ_ONLY", "true")
+    monkeypatch.setenv("EMBDASH_JOB_SECONDS", "1")
+    # The server's clock moves a second each time a job looks at it: the new map's layout is over its limit by
+    # its third epoch, wherever this test runs.
+    ticks = itertools.count()
+    monkeypatch.setattr(jobs.pool(), "clock", lambda: float(next(ticks)))
+    embedded_before = len(model.embedded)
+    at = map_page(monkeypatch, model)
+    at.query_params["umap.seed"] = "2"
+    at.run()
+    assert not at.exception
+    assert len(model.embedded) == embedded_before  # the vectors came from the cache: no embedding job ran
+    assert infos(at) == [
+        "This server gives each job 1 s, and the map needed more: it stopped while projecting to 2-D for the map "
+        "and to the clustering space (UMAP). The stages finished are kept, so the next turn goes on from there."]
+    assert not at.metric
+    assert jobs.pool().running == 0  # the slot was given back
+
+    monkeypatch.setattr(jobs.pool(), "clock", time.monotonic)
+    monkeypatch.setenv("EMBDASH_JOB_SECONDS", "600")  # the next turn, long enough for the whole map
+    at.button(key=next(b.key for b in at.button if b.label == "Go on with the map")).click().run()
+    assert not at.exception and at.metric and not infos(at)
+
