@@ -3,9 +3,10 @@
 import streamlit as st
 
 from embdash.config import prepare_process
-from embdash.ui import widgets
+from embdash.ui import serve, widgets
 
 prepare_process()  # offline models, quiet threads: before any model library loads
+serve.follow_settings_once()  # Streamlit's upload cap and error details, under plain `streamlit run` too
 st.set_page_config(page_title="embdash", page_icon=":material/scatter_plot:", layout="wide")
 
 # Each url_path differs from its file's stem, so a deep link never falls back to the old

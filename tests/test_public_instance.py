@@ -25,11 +25,10 @@ def streamlit_options():
 
 def test_the_upload_cap_follows_the_setting_and_a_public_instance_hides_error_details(monkeypatch, streamlit_options):
     monkeypatch.setenv("EMBDASH_MAX_UPLOAD_MB", "7")
-    monkeypatch.setenv("EMBDASH_READ_ONLY", "true")
-    assert streamlit_options() == {"server.maxUploadSize": 7, "client.showErrorDetails": "none"}
-    monkeypatch.delenv("EMBDASH_READ_ONLY")
     monkeypatch.setenv("EMBDASH_PASSWORD", "a long passphrase")
-    assert streamlit_options()["client.showErrorDetails"] == "none"
+    assert streamlit_options() == {"server.maxUploadSize": 7, "client.showErrorDetails": "none"}
+    monkeypatch.setenv("EMBDASH_READ_ONLY", "true")  # takes no uploads at all: a cap of 0 MB
+    assert streamlit_options() == {"server.maxUploadSize": 0, "client.showErrorDetails": "none"}
 
 
 def test_a_private_instance_keeps_streamlits_error_details(monkeypatch, streamlit_options):
@@ -48,7 +47,24 @@ def test_the_operators_own_streamlit_options_win(monkeypatch, streamlit_options)
 
 def test_unreadable_settings_still_hide_error_details(monkeypatch, streamlit_options):
     monkeypatch.setenv("EMBDASH_READ_ONLY", "perhaps")
-    assert streamlit_options()["client.showErrorDetails"] == "none"
+    assert streamlit_options() == {"server.maxUploadSize": 0, "client.showErrorDetails": "none"}
+
+
+def test_the_app_follows_the_settings_once_under_plain_streamlit_run(monkeypatch):
+    # Nothing listened while this process's configuration was parsed, as under `streamlit run`.
+    streamlit_config.get_config_options(force_reparse=True)
+    assert streamlit_config.get_option("server.maxUploadSize") != 0
+    monkeypatch.setenv("EMBDASH_READ_ONLY", "true")
+    monkeypatch.setattr(serve, "_followed_in_this_process", False)
+    try:
+        serve.follow_settings_once()
+        assert streamlit_config.get_option("server.maxUploadSize") == 0
+        assert streamlit_config.get_option("client.showErrorDetails") == "none"
+        monkeypatch.delenv("EMBDASH_READ_ONLY")
+        serve.follow_settings_once()  # once per process: a later page does not read the settings again
+        assert streamlit_config.get_option("server.maxUploadSize") == 0
+    finally:
+        streamlit_config.get_config_options(force_reparse=True)
 
 
 @pytest.mark.parametrize("path, session", [

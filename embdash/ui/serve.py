@@ -57,16 +57,32 @@ def follow_settings() -> None:
             streamlit_config.set_option(name, value, where_defined="embdash settings")
 
 
+_followed_in_this_process = False
+
+
+def follow_settings_once() -> None:
+    """follow_settings, once per server process, from the app itself. Under plain `streamlit run` (Streamlit
+    Community Cloud) nothing called it before the server started; Streamlit reads the upload cap at each upload and
+    the error-details option at each script run, so from the first page on they hold there too: a read-only
+    instance's cap of 0 MB has every upload refused (413) before its body is read. (The upload guard, which also
+    refuses uploads before the password, needs `embdash serve`.)"""
+    global _followed_in_this_process
+    if not _followed_in_this_process:
+        follow_settings()
+        _followed_in_this_process = True
+
+
 # How Streamlit marks an option given on the command line or as an environment variable.
 OPERATOR_DEFINED = streamlit_config._DEFINED_BY_FLAG
 
 
 def implied_options(settings: Settings | None) -> dict[str, object]:
-    """Streamlit's upload cap follows EMBDASH_MAX_UPLOAD_MB, so a larger file is refused before it is stored;
-    a public instance (read-only or with a password) shows strangers no tracebacks. None: unreadable settings."""
+    """Streamlit's upload cap follows EMBDASH_MAX_UPLOAD_MB (0 on a read-only instance, which takes no uploads),
+    so a larger file is refused before it is stored; a public instance (read-only or with a password) shows
+    strangers no tracebacks. None: unreadable settings."""
     if settings is None:
-        return {"client.showErrorDetails": "none"}
-    implied: dict[str, object] = {"server.maxUploadSize": settings.max_upload_mb}
+        return {"client.showErrorDetails": "none", "server.maxUploadSize": 0}
+    implied: dict[str, object] = {"server.maxUploadSize": 0 if settings.read_only else settings.max_upload_mb}
     if settings.public:
         implied["client.showErrorDetails"] = "none"
     return implied

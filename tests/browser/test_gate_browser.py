@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.browser.conftest import running_server, wait_for_app
+from tests.browser.conftest import PLAIN_STREAMLIT_RUN, running_server, wait_for_app
 from tests.conftest import REPO
 
 PASSWORD = "correct horse battery staple"
@@ -109,6 +109,21 @@ def test_a_read_only_server_refuses_raw_uploads_and_keeps_no_memory(tmp_path, pa
         # 200 MB sent; each refused before its body is read (403, or the connection closed under the sender).
         assert set(outcomes) <= {403, None}, outcomes
         assert grown < 40, f"server memory grew by {grown:.0f} MB"
+
+
+def test_under_plain_streamlit_run_a_read_only_instance_refuses_uploads_too(tmp_path, browser):
+    # Streamlit Community Cloud starts `streamlit run`: no upload guard, only the options the app sets itself.
+    outcomes = {}
+    for name, env in [("private", {}), ("read-only", {"EMBDASH_READ_ONLY": "1"})]:
+        (tmp_path / name).mkdir()
+        context = browser.new_context()
+        with running_server(tmp_path / name, env=env, entry=PLAIN_STREAMLIT_RUN) as url:
+            visitor = Visitor(context.new_page(), url, path="/learn-use-cases")  # a light page: no model
+            outcomes[name] = put_file(url, visitor.session_id, visitor.xsrf, 2 * 1024**2)[0]
+        context.close()
+    # The same raw upload: taken by a private instance (so the attack is real), refused by the read-only one's
+    # 0 MB cap from its Content-Length, before the body is read.
+    assert outcomes == {"private": 204, "read-only": 413}
 
 
 def test_uploads_wait_for_the_password_and_follow_the_upload_limit(tmp_path, browser):
