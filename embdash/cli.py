@@ -453,6 +453,7 @@ def run_serve(args) -> int:
 
 
 def run_inspect(args) -> int:
+    from embdash.dataio.columns import column_kinds, kinds_lines
     from embdash.dataio.corpus import make_corpus, quality_report
     from embdash.dataio.readers import read_table
 
@@ -465,6 +466,9 @@ def run_inspect(args) -> int:
     encoding = f", {report.encoding}" if report.encoding else ""
     print(f"{len(corpus):,} documents, text column {corpus.text_column!r} ({report.format}{encoding}), corpus key {corpus.key}")
     print(f"{len(quality.empty_rows):,} empty texts, {len(quality.duplicate_rows):,} duplicates")
+    print("columns:")
+    for line in kinds_lines(column_kinds(frame, text_column)):
+        print(line)
     for warning in report.warnings:
         print(f"warning: {warning}")
     return 0

@@ -204,3 +204,12 @@ def test_the_row_limit_follows_the_setting(tmp_path, run_cli, monkeypatch):
     monkeypatch.setenv("EMBDASH_MAX_ROWS", "30")
     code, out, err = run_cli("inspect", rows)
     assert code == 0 and out.startswith("30 documents"), err
+
+
+def test_inspect_names_each_columns_kind(run_cli):
+    code, out, err = run_cli("inspect", SAMPLE)
+    assert code == 0, err
+    kinds = out.split("columns:\n", 1)[1].splitlines()
+    assert [line.split()[:2] for line in kinds] == [
+        ["text", "text,"], ["category", "category,"], ["source", "category,"], ["year", "number,"], ["rating", "number,"]]
+    assert kinds[3].endswith("number, 2015 to 2025")  # years without a thousands separator
