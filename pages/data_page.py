@@ -64,6 +64,10 @@ with widgets.shown_errors():
     st.subheader(f"Current corpus: {widgets.plain(corpus.name)}")
     model_id = state.current_model_id()
     views.quality_report(cache.corpus_quality(corpus, model_id), model_id)
+    if not settings.read_only:  # a new text column makes a new corpus, to be stored
+        views.text_column_choice(corpus)
+    with st.expander(f"Columns: {len(corpus.frame.columns)}", expanded=True):
+        views.column_kinds_editor(corpus)
     st.dataframe(corpus.frame, width="stretch")
 
 views.recent_corpora(cache.store().list_corpora(), current_key=corpus.key)

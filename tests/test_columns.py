@@ -123,5 +123,6 @@ def test_inspect_lines_and_the_table_name_every_column_once():
     assert len(lines) == 11 and lines[1].split()[0] == "Time" and "date/time" in lines[1]
     table = columns.kinds_table(kinds.with_kind("Flag", NUMBER, tweets_like()))
     assert table["column"].tolist() == list(tweets_like().columns)
-    assert table.set_index("column").loc["Flag", "kind"] == "number (chosen)"
+    assert table.set_index("column").loc["Flag", "kind"] == "number"
+    assert table.set_index("column").loc["Flag", "details"] == "chosen by you, 0 to 1"
     assert table.set_index("column").loc["Retweet count", "details"].endswith("heavy tail (log scale)")

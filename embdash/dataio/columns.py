@@ -242,11 +242,16 @@ def _short(value) -> str:
 
 
 def kinds_table(kinds: ColumnKinds) -> pd.DataFrame:
-    """The profiles as a table (column, kind, details) for the Data page and exports."""
+    """The profiles as a table (column, kind, details) for the Data page and exports; a kind the user chose says
+    so in its details."""
+    def details(profile: ColumnProfile) -> str:
+        found = profile.describe().split(", ", 1)[1] if ", " in profile.describe() else ""
+        return ", ".join(filter(None, ["chosen by you" if profile.name in kinds.overridden else "", found]))
+
     return pd.DataFrame({
         "column": [p.name for p in kinds.profiles],
-        "kind": [p.kind + (" (chosen)" if p.name in kinds.overridden else "") for p in kinds.profiles],
-        "details": [p.describe().split(", ", 1)[1] if ", " in p.describe() else "" for p in kinds.profiles],
+        "kind": [p.kind for p in kinds.profiles],
+        "details": [details(p) for p in kinds.profiles],
     })
 
 

@@ -16,6 +16,8 @@ import streamlit as st
 
 from embdash import config
 from embdash.config import data_dir
+from embdash.dataio.columns import ColumnKinds
+from embdash.dataio.columns import column_kinds as column_kinds_of
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.limits import ReadLimits
 from embdash.dataio.readers import read_table
@@ -379,6 +381,16 @@ def corpus_quality(corpus: Corpus, model_id: str):
     with st.spinner("Checking the texts against the model…"):
         return stages.corpus_quality(corpus, model_key=model_key, load=lambda: embedder(model_id, corpus),
                                      cache=stage_cache(), note=lambda message: st.warning(plain(message)))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _column_kinds(corpus_key: str, text_column: str, _frame) -> ColumnKinds:
+    return column_kinds_of(_frame, text_column)
+
+
+def column_kinds(corpus: Corpus) -> ColumnKinds:
+    """What each of the corpus's columns holds (embdash.dataio.columns), read once per corpus."""
+    return _column_kinds(corpus.key, corpus.text_column, corpus.frame)
 
 
 @st.cache_resource(show_spinner="Reading the file…", max_entries=2)

@@ -8,7 +8,8 @@ from typing import Sequence
 import streamlit as st
 
 from embdash import config
-from embdash.dataio.corpus import Corpus, load_corpus, sample_corpus_path
+from embdash.dataio.columns import ColumnKinds
+from embdash.dataio.corpus import Corpus, load_corpus, make_corpus, sample_corpus_path
 from embdash.errors import CacheError, EmbdashError
 from embdash.models.catalogue import CATALOGUE, DEFAULT_MODEL_ID
 from embdash.ui import cache
@@ -21,6 +22,8 @@ CUSTOM_MODELS_KEY = "custom_models"  # the "st:" models this session added, in t
 OPENED_KEY = "opened_corpora"  # content keys this session uploaded or opened, most recent last
 CORPUS_OBJECT_KEY = "corpus_object"  # the current Corpus itself: it outlives a cleared data folder or cache
 _UNSTORED_KEY = "corpus_unstored"  # the key of a current corpus the disk refused to store (already said)
+_ORIGINS_KEY = "corpus_origins"  # {corpus key: the key of the table it was made from by choosing a text column}
+KIND_CHOICES_KEY = "column_kind_choices"  # {corpus key: {column: kind}}: the kinds this session chose by hand
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -59,6 +62,39 @@ def _make_current(key: str, corpus: Corpus | None = None) -> None:
     st.session_state[CORPUS_KEY] = key
     opened = [k for k in st.session_state.get(OPENED_KEY, []) if k != key]
     st.session_state[OPENED_KEY] = [*opened, key]
+
+
+def use_text_column(corpus: Corpus, text_column: str) -> None:
+    """Make the same table, with another column as its texts, the current corpus (a new content key: its
+    vectors and maps are its own). CorpusError if that column holds no text.
+
+    Each variant is made from the table as it was opened (a text column's values become strings: building one
+    variant from another would change the table), so going back to the first column gives the first corpus."""
+    origins = st.session_state.setdefault(_ORIGINS_KEY, {})
+    origin = corpus
+    if origins.get(corpus.key, corpus.key) != corpus.key:
+        with contextlib.suppress(EmbdashError):
+            origin = _stored_corpus(origins[corpus.key])
+    variant = origin if text_column == origin.text_column else make_corpus(origin.frame, text_column, origin.name)
+    origins.setdefault(variant.key, origin.key)
+    if variant.key != corpus.key:
+        use_corpus(variant)
+
+
+def column_kinds(corpus: Corpus) -> ColumnKinds:
+    """The corpus's column kinds: detected from the values, then the kinds this session chose for it."""
+    kinds = cache.column_kinds(corpus)
+    for name, kind in st.session_state.get(KIND_CHOICES_KEY, {}).get(corpus.key, {}).items():
+        with contextlib.suppress(KeyError, ValueError):  # a choice that no longer applies is dropped
+            kinds = kinds.with_kind(name, kind, corpus.frame)
+    return kinds
+
+
+def choose_column_kind(corpus: Corpus, name: str, kind: str) -> None:
+    """Read column `name` of the corpus as `kind` from now on in this session. ValueError if it cannot be."""
+    cache.column_kinds(corpus).with_kind(name, kind, corpus.frame)  # refuses a kind no value reads as
+    choices = st.session_state.setdefault(KIND_CHOICES_KEY, {})
+    choices.setdefault(corpus.key, {})[name] = kind
 
 
 def opened_corpus_keys() -> list[str]:

@@ -8,13 +8,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from embdash.dataio import columns as column_kinds
 from embdash.dataio import exports
 from embdash.dataio.corpus import Corpus, QualityReport
 from embdash.dataio.readers import LoadReport
 from embdash.dataio.store import CorpusInfo
+from embdash.errors import EmbdashError
 from embdash.pipeline import maps
 from embdash.pipeline.topic_quality import COHERENCE_HELP, DIVERSITY_HELP, TopicQuality
-from embdash.ui import links
+from embdash.ui import links, state
 from embdash.ui.text import plain
 
 
@@ -324,3 +326,44 @@ def chart_selection(key: str) -> dict:
         return {}
     selection = state.get("selection", {}) if isinstance(state, dict) else getattr(state, "selection", {})
     return dict(selection or {})
+
+
+def text_column_choice(corpus: Corpus) -> None:
+    """The corpus's text column, changed in place: the same table with another column as its texts (no upload)."""
+    names = list(corpus.frame.columns)
+    chosen = st.selectbox(
+        "Text column", names, index=names.index(corpus.text_column), key=f"data.current_text_column.{corpus.key}",
+        help="The column whose texts are embedded. Choosing another makes a new corpus of the same table: its "
+             "vectors and maps are its own, and this one stays in the list below.",
+    )
+    if chosen == corpus.text_column:
+        return
+    try:
+        state.use_text_column(corpus, chosen)
+    except EmbdashError as error:
+        st.error(plain(error))
+    else:
+        state.flash(f"The texts are now the column {chosen}.")
+        st.rerun()
+
+
+def column_kinds_editor(corpus: Corpus) -> column_kinds.ColumnKinds:
+    """The corpus's columns with their kinds (detected, or chosen here), each kind changeable; returns the kinds."""
+    kinds = state.column_kinds(corpus)
+    table = column_kinds.kinds_table(kinds)
+    st.caption("What each column holds, read from its values: it decides how the Map colours and filters by it "
+               "(a range for numbers and dates, a log scale for numbers with a heavy tail; identifiers are only shown "
+               "in tooltips). Change a kind in the table if it was read wrong.")
+    edited = st.data_editor(
+        table, hide_index=True, width="stretch", disabled=["column", "details"], key=f"data.kinds.{corpus.key}",
+        column_config={"kind": st.column_config.SelectboxColumn("kind", options=column_kinds.KINDS, required=True)},
+    )
+    for name, before, after in zip(table["column"], table["kind"], edited["kind"]):
+        if after != before:
+            try:
+                state.choose_column_kind(corpus, name, after)
+            except ValueError as error:
+                st.warning(plain(error))
+            else:
+                st.rerun()
+    return kinds

@@ -119,3 +119,38 @@ def test_the_quality_report_is_computed_once_per_corpus(monkeypatch, own_data_fo
     assert not at.exception
     assert computed == ["tokens", "report"]
     assert {m.label: m.value for m in at.metric} == first
+
+
+def test_the_columns_are_listed_with_their_kinds_and_a_chosen_kind_sticks():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.switch_page("pages/data_page.py").run()
+    kinds = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["column", "kind", "details"])
+    assert dict(zip(kinds["column"], kinds["kind"])) == {
+        "text": "text", "category": "category", "source": "category", "year": "number", "rating": "number"}
+    assert kinds.set_index("column").loc["rating", "details"] == "1 to 5, 375 missing"
+
+    key = at.session_state["corpus_key"]
+    at.session_state["column_kind_choices"] = {key: {"year": "category", "source": "number"}}  # the second: impossible
+    at.run()
+    assert not at.exception
+    kinds = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["column", "kind", "details"])
+    assert kinds.set_index("column").loc["year"].tolist() == ["category", "chosen by you, 11 distinct"]
+    assert kinds.set_index("column").loc["source", "kind"] == "category"  # no source reads as a number: dropped
+
+
+def test_the_text_column_changes_without_uploading_again():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.switch_page("pages/data_page.py").run()
+    sample_key = at.session_state["corpus_key"]
+    at.selectbox(key=f"data.current_text_column.{sample_key}").set_value("category").run()
+    assert not at.exception
+    assert at.session_state["corpus_key"] != sample_key
+    assert at.selectbox(key=f"data.current_text_column.{at.session_state['corpus_key']}").value == "category"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Documents"] == "480" and metrics["Duplicates"] == f"{480 - 12:,}"  # 12 distinct categories
+
+    at.selectbox(key=f"data.current_text_column.{at.session_state['corpus_key']}").set_value("rating").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []  # rating has texts in 105 rows: a corpus, with empty texts said
+    at.selectbox(key=f"data.current_text_column.{at.session_state['corpus_key']}").set_value("text").run()
+    assert at.session_state["corpus_key"] == sample_key  # the same table and column: the same corpus
