@@ -32,18 +32,23 @@ topic_controls.view_summary(view, result.metrics.n_clusters)
 with metrics_box:
     views.map_metrics(result.metrics, cache.topic_quality(corpus, topic_view.shown_terms(view, params.topics.n_terms)))
 
-frame = maps.map_frame(corpus.frame, corpus.text_column, result, view=view)
-# The corpus's own columns, as map_frame named them (a clash with a map column is renamed).
+# The corpus's columns read as their kinds say (numbers, dates), named as map_frame names them.
+kinds = state.column_kinds(corpus)
+frame = maps.map_frame(cache.typed_frame(corpus, kinds), corpus.text_column, result, view=view)
 text_column = maps.data_column_name(corpus.text_column)
 columns = [c for c in frame.columns if c not in {text_column, *maps.MAP_COLUMNS}]
+# Identifiers and other texts are shown in tooltips only: nothing to colour or filter by.
+drawable = views.drawable_columns(columns, kinds)
 
 color_by = st.selectbox(
     "Colour by",
-    ["topic", *columns],
-    help="Colour the points by their topic, or by any other column of the corpus.",
+    ["topic", *drawable],
+    help="Colour the points by their topic, or by a column of the corpus (its kind, set on the Data page, decides "
+         "the scale: categories, a range of numbers, or dates).",
     **links.bound("map.color_by"),
 )
-shown = views.filtered(frame, columns)
+log_colour = views.log_colour_choice(color_by, kinds)
+shown = views.filtered(frame, drawable)
 # Documents picked in the topic tree or the topic charts below, shown where they lie on the map.
 linked = views.linked_rows(frame, topic_controls.tree_rows(tree, view.leaves))
 linked_shown = None if linked is None else linked[frame.index.get_indexer(shown.index)]
@@ -52,7 +57,8 @@ if webgl.use_webgl(len(shown)):
     chart = None
     # The topic first, so every point names its topic whatever the colour.
     hover = webgl.hover_texts(shown[text_column].tolist(), {c: shown[c].tolist() for c in ["topic", *columns[:3]]})
-    big = webgl.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=shown[color_by].tolist(), colour_name=color_by,
+    colour, colour_name = views.webgl_colour(shown[color_by], color_by, log_colour)
+    big = webgl.map_figure(shown[["x", "y"]].to_numpy(), hover, colour=colour, colour_name=colour_name,
                            highlight=linked_shown)
     if big.note:
         st.caption(big.note)
@@ -64,7 +70,7 @@ if webgl.use_webgl(len(shown)):
     on_map = webgl.selected_rows(event)
 else:
     chart, n_shown = charts.map_chart(shown, color_by=color_by, tooltip_columns=["assigned", *columns],
-                                      text_column=text_column, highlight=linked_shown)
+                                      text_column=text_column, highlight=linked_shown, log_colour=log_colour)
     if n_shown < len(shown):
         st.caption(f"Showing an even sample of {n_shown:,} of {len(shown):,} documents.")
     # Listen to the selections only: otherwise every zoom or pan would rerun the page.

@@ -179,9 +179,13 @@ def as_datetimes(column: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         values = column
     else:
+        text = column.astype("string")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "could not infer format": each value is then parsed on its own
-            values = pd.to_datetime(column.astype("string"), errors="coerce", utc=True, format="mixed")
+            # The format of the first value, for all at once (fast); where that leaves values unread, each on its own.
+            values = pd.to_datetime(text, errors="coerce", utc=True)
+            if values.isna().sum() > text.fillna("").str.strip().eq("").sum():
+                values = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     return values
@@ -239,6 +243,20 @@ def _short(value) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)  # 2015 is a year more often than a count
     return str(value)
+
+
+def typed(frame: pd.DataFrame, kinds: ColumnKinds) -> pd.DataFrame:
+    """A copy of `frame` with its number columns as floats and its date/time columns as timestamps, as the kinds
+    say; values that do not read as such become missing. Other columns are left as they are."""
+    frame = frame.copy()
+    for profile in kinds.profiles:
+        if profile.name not in frame.columns:
+            continue
+        if profile.kind == NUMBER:
+            frame[profile.name] = as_numbers(frame[profile.name])
+        elif profile.kind == DATETIME:
+            frame[profile.name] = as_datetimes(frame[profile.name])
+    return frame
 
 
 def kinds_table(kinds: ColumnKinds) -> pd.DataFrame:

@@ -70,6 +70,7 @@ def map_chart(
     max_points: int = MAX_POINTS,
     height: int = 560,
     highlight: np.ndarray | None = None,
+    log_colour: bool = False,
 ) -> tuple[alt.Chart, int]:
     """A scatter of frame.x / frame.y coloured by `color_by`; returns (chart, number of points drawn).
 
@@ -77,7 +78,8 @@ def map_chart(
     SNIPPET_CHARS characters), listed before the topic (when the frame has a "topic" column) and
     `tooltip_columns`. Colour is nominal for cluster, topic and non-numeric columns (unclustered in
     light grey; every cluster and topic in the legend, other columns' categories beyond MAX_CATEGORIES
-    as "other") and quantitative for numeric ones. Frames over `max_points` rows are drawn as an even
+    as "other"), temporal for dates and times (datetime64 columns) and quantitative for numeric ones, on a log
+    scale with `log_colour` (symlog: zeros stay drawable). Frames over `max_points` rows are drawn as an even
     random sample (fixed seed). Each point's "row" field is its position in `frame`, so a selection
     maps back with frame.iloc. `highlight` (a bool per row of `frame`) brings those rows forward and dims
     the rest: documents picked in another chart, shown where they lie.
@@ -93,7 +95,7 @@ def map_chart(
     if color_by is not None:
         # Its own field: the colour holds labels ("unclustered"), a tooltip of the same column raw values.
         colour_field = _field_name(color_by, taken=set(data.columns))
-        encodings["color"] = _colour_encoding(frame, rows, color_by, colour_field, data)
+        encodings["color"] = _colour_encoding(frame, rows, color_by, colour_field, data, log_colour)
         data = _noise_first(data, colour_field)
     if highlight is not None:
         data[LINKED_FIELD] = np.asarray(highlight, dtype=bool)[data[ROW_FIELD].to_numpy()]
@@ -179,26 +181,36 @@ def _add_tooltips(data: pd.DataFrame, shown: pd.DataFrame, text_column: str | No
     return tooltips
 
 
-def _colour_encoding(frame: pd.DataFrame, rows: np.ndarray, color_by: str, field: str, data: pd.DataFrame):
+def _colour_encoding(frame: pd.DataFrame, rows: np.ndarray, color_by: str, field: str, data: pd.DataFrame,
+                     log_colour: bool = False):
     """Adds the colour values to `data` (one per drawn row) and returns the colour encoding."""
     if _is_nominal(frame, color_by):
         values, domain = _categories(frame, rows, color_by)
         data[field] = values
         return alt.Color(field=field, type="nominal", scale=_nominal_scale(domain), title=color_by, legend=_legend(len(domain)))
+    if pd.api.types.is_datetime64_any_dtype(frame[color_by].dtype):
+        # Milliseconds since 1970, as Vega reads times: no time zone is guessed by the browser.
+        stamps = frame[color_by].iloc[rows]
+        data[field] = np.where(stamps.notna(), stamps.to_numpy().astype("datetime64[ms]").astype("int64"), np.nan)
+        colour = alt.Color(field=field, type="temporal", scale=alt.Scale(scheme="viridis"), title=color_by,
+                           legend=alt.Legend(format="%Y-%m-%d"))
+        valid = f"isValid(datum[{_js_string(field)}]) && isFinite(datum[{_js_string(field)}])"
+        return alt.condition(valid, colour, alt.value(NOISE_COLOUR))
     data[field] = pd.to_numeric(frame[color_by].iloc[rows], errors="coerce").to_numpy()
     # Rows without a value stay on the map in grey instead of being filtered out.
     valid = f"isValid(datum[{_js_string(field)}]) && isFinite(datum[{_js_string(field)}])"
-    return alt.condition(
-        valid,
-        alt.Color(field=field, type="quantitative", scale=alt.Scale(scheme="viridis"), title=color_by),
-        alt.value(NOISE_COLOUR),
-    )
+    scale = alt.Scale(scheme="viridis", type="symlog") if log_colour else alt.Scale(scheme="viridis")
+    title = f"{color_by} (log scale)" if log_colour else color_by
+    return alt.condition(valid, alt.Color(field=field, type="quantitative", scale=scale, title=title),
+                         alt.value(NOISE_COLOUR))
 
 
 def _is_nominal(frame: pd.DataFrame, column: str) -> bool:
     if column in ("cluster", "topic"):
         return True
     dtype = frame[column].dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return False
     return not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
 
 

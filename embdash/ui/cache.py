@@ -16,7 +16,7 @@ import streamlit as st
 
 from embdash import config
 from embdash.config import data_dir
-from embdash.dataio.columns import ColumnKinds
+from embdash.dataio.columns import ColumnKinds, typed
 from embdash.dataio.columns import column_kinds as column_kinds_of
 from embdash.dataio.corpus import Corpus
 from embdash.dataio.limits import ReadLimits
@@ -391,6 +391,17 @@ def _column_kinds(corpus_key: str, text_column: str, _frame) -> ColumnKinds:
 def column_kinds(corpus: Corpus) -> ColumnKinds:
     """What each of the corpus's columns holds (embdash.dataio.columns), read once per corpus."""
     return _column_kinds(corpus.key, corpus.text_column, corpus.frame)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _typed_frame(corpus_key: str, kinds: ColumnKinds, _frame):
+    return typed(_frame, kinds)
+
+
+def typed_frame(corpus: Corpus, kinds: ColumnKinds):
+    """The corpus's table with numbers and dates read as such (embdash.dataio.columns.typed), once per corpus and
+    kinds. Shared between sessions: read it, never change it."""
+    return _typed_frame(corpus.key, kinds, corpus.frame)
 
 
 @st.cache_resource(show_spinner="Reading the file…", max_entries=2)

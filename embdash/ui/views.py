@@ -56,7 +56,12 @@ def filtered(frame: pd.DataFrame, columns: list[str], key: str = "map") -> pd.Da
         if column == "(none)":
             return frame
         values = frame[column]
-        if pd.api.types.is_numeric_dtype(values) and values.notna().any() and values.nunique() > 12:
+        if pd.api.types.is_datetime64_any_dtype(values) and values.notna().any():
+            low, high = values.min().to_pydatetime(), values.max().to_pydatetime()
+            chosen = st.slider(f"{column} between", low, high, (low, high), format="YYYY-MM-DD HH:mm",
+                               **links.bound(f"{key}.filter_range.{column}"))
+            keep = values.between(*chosen)
+        elif pd.api.types.is_numeric_dtype(values) and values.notna().any() and values.nunique() > 12:
             low, high = float(values.min()), float(values.max())
             chosen = st.slider(f"{column} between", low, high, (low, high), **links.bound(f"{key}.filter_range.{column}"))
             keep = values.between(*chosen)
@@ -367,3 +372,35 @@ def column_kinds_editor(corpus: Corpus) -> column_kinds.ColumnKinds:
             else:
                 st.rerun()
     return kinds
+
+
+def drawable_columns(frame_columns: list[str], kinds: column_kinds.ColumnKinds) -> list[str]:
+    """The map frame's corpus columns worth colouring or filtering by: categories, numbers and dates (a column
+    map_frame renamed, "<name> (data)", keeps its kind)."""
+    kind_of = {maps.data_column_name(profile.name): profile.kind for profile in kinds.profiles}
+    wanted = (column_kinds.CATEGORY, column_kinds.NUMBER, column_kinds.DATETIME)
+    return [c for c in frame_columns if kind_of.get(c, column_kinds.CATEGORY) in wanted]
+
+
+def log_colour_choice(color_by: str, kinds: column_kinds.ColumnKinds) -> bool:
+    """For a column of numbers, a log colour scale, on by default where the numbers have a heavy tail."""
+    profile = next((p for p in kinds.profiles if maps.data_column_name(p.name) == color_by), None)
+    if profile is None or profile.kind != column_kinds.NUMBER or profile.low is None or profile.low < 0:
+        return False
+    return st.toggle(
+        "Log colour scale", value=profile.heavy_tail, key=f"map.log_colour.{color_by}",
+        help="For numbers spanning orders of magnitude (counts of retweets, words, sales): on a linear scale all "
+             "but the few largest would share one colour." + (" On by default: these numbers have a heavy tail."
+                                                              if profile.heavy_tail else ""),
+    )
+
+
+def webgl_colour(values: pd.Series, name: str, log_colour: bool) -> tuple[list, str]:
+    """The colour values and their name for the WebGL map: dates as years (2016.5), numbers on a log scale as
+    log10(1 + value)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        years = values.dt.year + (values.dt.dayofyear - 1) / 365.25
+        return years.tolist(), f"{name} (year)"
+    if log_colour:
+        return np.log10(1 + pd.to_numeric(values, errors="coerce")).tolist(), f"{name} (log10 of 1 + value)"
+    return values.tolist(), name
