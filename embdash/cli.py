@@ -455,7 +455,14 @@ def run_serve(args) -> int:
 def run_inspect(args) -> int:
     from embdash.dataio.columns import column_kinds, kinds_lines
     from embdash.dataio.corpus import make_corpus, quality_report
+    from embdash.dataio.languages import (
+        column_languages,
+        language_column,
+        language_name,
+        language_report,
+    )
     from embdash.dataio.readers import read_table
+    from embdash.models.catalogue import models_reading
 
     frame, report = read_table(args.input, args.input.name, max_bytes=int(args.max_mb * 1024 * 1024))
     text_column = args.text_column or report.text_column_guess
@@ -466,6 +473,15 @@ def run_inspect(args) -> int:
     encoding = f", {report.encoding}" if report.encoding else ""
     print(f"{len(corpus):,} documents, text column {corpus.text_column!r} ({report.format}{encoding}), corpus key {corpus.key}")
     print(f"{len(quality.empty_rows):,} empty texts, {len(quality.duplicate_rows):,} duplicates")
+    languages = language_report(corpus.texts)
+    print(f"languages: {languages.summary()}")
+    if not languages.mostly_english and languages.main is not None:
+        readers = ", ".join(spec.id for spec in models_reading(languages.main)) or "none in the catalogue"
+        print(f"  mostly {language_name(languages.main)}, not English: models that read it: {readers}")
+    if (column := language_column(frame)) is not None:
+        said = column_languages(frame[column]) or {}
+        print(f"  the column {column!r} says: " + ", ".join(
+            f"{language_name(code)} {share:.0%}" for code, share in list(said.items())[:5]))
     print("columns:")
     for line in kinds_lines(column_kinds(frame, text_column)):
         print(line)

@@ -64,6 +64,9 @@ with widgets.shown_errors():
     st.subheader(f"Current corpus: {widgets.plain(corpus.name)}")
     model_id = state.current_model_id()
     views.quality_report(cache.corpus_quality(corpus, model_id), model_id)
+    report = cache.language_report(corpus)
+    views.language_summary(corpus, report)
+    views.language_notice(report, model_id, state.model_options(), key="data.languages")
     if not settings.read_only:  # a new text column makes a new corpus, to be stored
         views.text_column_choice(corpus)
     with st.expander(f"Columns: {len(corpus.frame.columns)}", expanded=True):

