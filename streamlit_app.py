@@ -32,7 +32,8 @@ navigation = st.navigation(
             st.Page("pages/learn_dimensions_page.py", title="Dimensions and models", icon=":material/straighten:", url_path="learn-dimensions"),
             st.Page("pages/learn_uses_page.py", title="Use cases", icon=":material/lightbulb:", url_path="learn-use-cases"),
         ],
-    }
+    },
+    expanded=True,  # every page in sight: folded, the last Learn pages hid behind "View 3 more"
 )
 with widgets.shown_errors():
     widgets.sidebar()

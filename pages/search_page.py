@@ -65,25 +65,25 @@ cols = st.columns(3)
 cols[0].metric("In both lists", f"{shared} of {len(rows)}", help="Documents that both rankings put in their top k.")
 cols[1].metric("Jaccard overlap", f"{jaccard:.2f}", help="Shared documents ÷ documents in either list: 1 = the same list, 0 = nothing in common.")
 cols[2].metric("Found only by meaning", f"{len(set(rows.tolist()) - set(keyword_rows.tolist()))}")
-st.caption(
-    "Left: ranked by embedding similarity (meaning). Right: ranked by BM25, which only counts shared words. "
-    "Documents only on the left are what the embedding finds that the words miss; a low overlap is normal "
-    "when the documents use other words than the query."
-)
 
 hits = search.hits_table(table, text_column, rows, scores)
-hits.insert(3, "also by BM25", np.isin(rows, keyword_rows))
-by_meaning, by_words = st.columns(2)
-with by_meaning:
-    st.subheader("By meaning")
-    st.dataframe(hits, hide_index=True, width="stretch", key="search.hits")
-with by_words:
-    st.subheader("By words (BM25)")
+hits.insert(3, "BM25 rank", search.ranks_in(rows, keyword_rows))
+st.subheader("By meaning")
+st.caption(
+    "Ranked by the similarity of each document's embedding to the query's. Beside each: its rank in a keyword "
+    "search (BM25, which only counts shared words), or \"found only by meaning\" when the words missed it; a "
+    "low overlap is normal when the documents use other words than the query."
+)
+views.ranked_hits(hits, key="search.result")
+with st.expander(f"Ranked by words (BM25): {len(keyword_rows)} hits"):
     if len(keyword_rows):
         keyword_hits = search.hits_table(table, text_column, keyword_rows, keyword_scores)
+        keyword_hits.insert(3, "rank by meaning", search.ranks_in(keyword_rows, rows))
         st.dataframe(keyword_hits, hide_index=True, width="stretch", key="search.keyword_hits")
     else:
         st.info("No document shares a word with the query (common words like 'the' are ignored).")
+with st.expander("The results as a table"):
+    st.dataframe(hits, hide_index=True, width="stretch", key="search.hits")
 st.download_button(
     "Download the hits (CSV)",
     views.to_csv_bytes(hits),  # formula cells neutralised

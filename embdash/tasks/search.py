@@ -147,3 +147,12 @@ def hits_table(frame, text_column: str, rows: np.ndarray, scores: np.ndarray):
         "text": picked[text_column].to_numpy(),
     })
     return pd.concat([head, metadata], axis=1)
+
+
+def ranks_in(rows: np.ndarray, other_rows: np.ndarray):
+    """For each of `rows`, its rank (from 1) among `other_rows`, or missing where it is not there: a hit's place in
+    the other ranking (by words, by meaning)."""
+    import pandas as pd
+
+    place = {int(row): rank for rank, row in enumerate(np.asarray(other_rows).tolist(), start=1)}
+    return pd.array([place.get(int(row)) for row in np.asarray(rows).tolist()], dtype="Int64")

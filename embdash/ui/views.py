@@ -432,3 +432,26 @@ def language_notice(report: languages.LanguageReport, model_id: str, offered: li
                      f"{get_spec(model_id).name} reads {get_spec(model_id).languages} only. {advice}"))
     for spec in readers:
         st.button(f"Switch to {spec.name}", key=f"{key}.switch.{spec.id}", on_click=state.use_model, args=(spec.id,))
+
+
+def ranked_hits(hits: pd.DataFrame, key: str) -> None:
+    """Search hits (search.hits_table with a "BM25 rank") as a list that reads at any width: each hit's rank,
+    similarity and keyword rank on one line, its whole text wrapped below, its other columns folded away."""
+    details = [c for c in hits.columns if c not in ("rank", "row", "score", "text", "BM25 rank")]
+    for position, hit in enumerate(hits.itertuples(index=False)):
+        fields = dict(zip(hits.columns, hit))
+        keyword_rank = fields["BM25 rank"]
+        by_words = "found only by meaning" if pd.isna(keyword_rank) else f"BM25 rank {int(keyword_rank)}"
+        with st.container(border=True, key=f"{key}.{position}"):
+            st.markdown(f"**{fields['rank']}.** similarity {fields['score']:.3f} · {by_words} · row {fields['row']}")
+            st.markdown(plain(fields["text"]))
+            if details:
+                with st.expander("Other columns"):
+                    st.caption(plain(" · ".join(f"{c}: {'' if _missing(fields[c]) else fields[c]}" for c in details)))
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,5 +1,6 @@
 """The Search page, run headlessly with the real default model on the bundled sample corpus."""
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,10 +20,10 @@ def app():
 
 
 def tables(at):
-    """(hits by meaning, hits by BM25 or None, more-like-this hits or None), told apart by their columns."""
+    """(hits by meaning, [hits by BM25, more-like-this hits], when shown), told apart by their columns."""
     frames = [df.value for df in at.dataframe]
-    meaning = next(f for f in frames if "also by BM25" in f.columns)
-    others = [f for f in frames if "also by BM25" not in f.columns]
+    meaning = next(f for f in frames if "BM25 rank" in f.columns)
+    others = [f for f in frames if "BM25 rank" not in f.columns]
     return meaning, others
 
 
@@ -40,13 +41,19 @@ def test_query_finds_documents_of_its_topic_beside_bm25(app):
     assert len(meaning) == 10 and meaning["rank"].tolist() == list(range(1, 11))
     assert (meaning["category"].head(5) == ASTRONOMY).sum() >= 4
     assert meaning["score"].is_monotonic_decreasing
-    assert "By words (BM25)" in [h.value for h in app.subheader]
     keyword = others[0]
+    assert "rank by meaning" in keyword.columns
     assert len(keyword) >= 1 and (keyword["category"] == ASTRONOMY).any()
     metrics = {m.label: m.value for m in app.metric}
     shared = len(set(meaning["row"]) & set(keyword["row"]))
     assert metrics["In both lists"] == f"{shared} of 10"
-    assert meaning["also by BM25"].sum() == shared
+    assert meaning["BM25 rank"].notna().sum() == shared
+    for rank, row in zip(meaning["BM25 rank"], meaning["row"]):
+        assert pd.isna(rank) or keyword["row"].iloc[rank - 1] == row  # the hit's place in the keyword list
+    # One ranked list: each hit's line names its rank, similarity and keyword rank, its text below in full.
+    lines = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert len(lines) == 10 and lines[0].startswith("**1.** similarity ")
+    assert str(sum("found only by meaning" in line for line in lines)) == metrics["Found only by meaning"]
     assert 0 <= float(metrics["Jaccard overlap"]) <= 1
     assert "The hits on the map" in [h.value for h in app.subheader]
     assert any("csv" in button.proto.label.lower() for button in app.get("download_button"))
