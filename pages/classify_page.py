@@ -27,8 +27,9 @@ def typed_examples(corpus, model_id) -> Examples:
     edited = st.data_editor(empty, num_rows="dynamic", key="classify.typed", width="stretch", hide_index=True)
     edited = edited.fillna("").astype(str).apply(lambda column: column.str.strip())
     edited = edited[(edited["label"] != "") & (edited["example text"] != "")]
-    if edited.empty:
-        raise classify.ClassifyError("Type at least one example text for each of two labels.")
+    if edited.empty:  # nothing typed yet: a prompt, not an error
+        st.info("Type at least one example text for each of two labels: the predictions appear here.")
+        st.stop()
     edited = edited.iloc[:len(public_limits.cap_texts(list(edited.index), "example texts"))]
     vectors = cache.embed_texts_cached(model_id, corpus, tuple(edited["example text"]))
     return Examples.from_texts(vectors, edited["label"].tolist())
@@ -45,9 +46,11 @@ def ticked_examples(frame, vectors) -> Examples:
         ticked.update({int(row): label for row in rows})
     if right.button("Forget every ticked row", disabled=not ticked, key="classify.clear"):
         ticked.clear()
-    if ticked:
-        st.caption(f"{len(ticked):,} rows labelled so far")
-        st.dataframe(pd.Series(ticked, name="label").value_counts().rename("rows"), width="content")
+    if not ticked:  # nothing ticked yet: a prompt, not an error
+        st.info("Tick rows of at least two labels: the predictions appear here.")
+        st.stop()
+    st.caption(f"{len(ticked):,} rows labelled so far")
+    st.dataframe(pd.Series(ticked, name="label").value_counts().rename("rows"), width="content")
     return Examples.from_rows(vectors, list(ticked), list(ticked.values()))
 
 

@@ -96,7 +96,12 @@ def selected_documents(frame: pd.DataFrame, rows: np.ndarray, text_column: str) 
         st.caption("Select points on the map to list them here.")
         return
     chosen = frame.iloc[rows]
-    st.caption(plain(f"{len(chosen):,} selected · clusters: {chosen['topic'].value_counts().to_dict()}"))
+    counts = chosen["topic"].value_counts()
+    st.caption(f"{len(chosen):,} selected, in {len(counts):,} topic{'s' if len(counts) != 1 else ''}:")
+    st.dataframe(pd.DataFrame({"topic": counts.index, "documents": counts.to_numpy(),
+                               "share": (counts.to_numpy() / len(chosen)).round(3)}),
+                 hide_index=True, key="map.selection_topics",
+                 column_config={"share": st.column_config.NumberColumn(format="percent")})
     first = [text_column, "topic", "cluster"]
     st.dataframe(chosen[first + [c for c in chosen.columns if c not in first]], hide_index=False, width="stretch")
     st.download_button("Download the selection (CSV)", to_csv_bytes(chosen), "selection.csv", "text/csv")
@@ -105,16 +110,25 @@ def selected_documents(frame: pd.DataFrame, rows: np.ndarray, text_column: str) 
 def more_like_this(
     shown: pd.DataFrame, frame: pd.DataFrame, vectors: np.ndarray, picked: np.ndarray, text_column: str, k: int = 10
 ) -> None:
-    """The documents nearest in meaning to the first point picked on the map (`picked`: row positions of
-    `shown`, maybe filtered), found in the whole corpus (`frame`, in corpus order)."""
+    """The documents nearest in meaning to a selected document the user picks (`picked`: row positions of `shown`,
+    maybe filtered, what the map selected), found in the whole corpus (`frame`, in corpus order). Nothing is
+    searched until a document is picked."""
+    from embdash.render.charts import snippet
     from embdash.tasks import search
 
     if len(picked) == 0:
         return
-    row = int(shown.index[picked[0]])  # map frames keep the corpus positions as their index
+    candidates = [int(row) for row in shown.index[picked]]  # map frames keep the corpus positions as their index
     st.subheader("More like this")
-    st.caption(f"Nearest in meaning to row {row} (the first selected document), from the whole corpus:")
-    st.text(frame.at[row, text_column])
+    row = st.selectbox(
+        "Documents like", candidates, index=None, placeholder="Pick one of the selected documents",
+        format_func=lambda row: f"row {row} · {snippet(frame.at[row, text_column], 80)}", key="map.more_like",
+        help="The documents nearest in meaning to the one you pick, from the whole corpus (filters aside).",
+    )
+    if row is None:
+        return
+    st.caption(f"Nearest in meaning to row {row}, from the whole corpus:")
+    st.markdown(plain(frame.at[row, text_column]))
     rows, scores = search.more_like_this(vectors, row, k)
     st.dataframe(search.hits_table(frame.loc[:, [text_column, "topic"]], text_column, rows, scores), hide_index=True, width="stretch")
 

@@ -179,7 +179,7 @@ def test_upload_map_select_search_and_compare(app, page, screenshots):
     surely_in = sum(left + 2 < x < right - 2 and top + 2 < y < bottom - 2 for x, y in centres)
     maybe_in = sum(left - 2 < x < right + 2 and top - 2 < y < bottom + 2 for x, y in centres)
     assert 0 < surely_in < 60, "the box should hold some of the points, not all"
-    caption = page.get_by_text(re.compile(r"^\d+ selected · clusters"))
+    caption = page.get_by_text(re.compile(r"^\d+ selected, in \d+ topics?:"))
     caption.wait_for(timeout=120_000)
     wait_for_app(page)
     selected = int(caption.inner_text().split()[0])

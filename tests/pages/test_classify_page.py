@@ -19,7 +19,10 @@ def app():
 
 def test_first_visit_asks_for_examples(app):
     assert app.title[0].value == "Classify by examples"
-    assert any("Type at least one example" in e.value for e in app.error)
+    assert not app.error  # nothing typed yet is no error
+    assert any(i.value.startswith("Type at least one example text for each of two labels") for i in app.info)
+    app.radio(key="classify.source").set_value("Tick rows in a table").run()
+    assert not app.error and any(i.value.startswith("Tick rows of at least two labels") for i in app.info)
 
 
 def test_label_column_route_predicts_and_evaluates(app):
