@@ -142,3 +142,33 @@ def test_html_report_escapes_text_and_embeds_tables_and_charts():
     assert "&lt;i&gt;x&lt;/i&gt;" in page and "<h2>Scores</h2>" in page
     assert "data:image/png;base64," in page
     assert "<td>0.50</td>" in page or "<td>0.5</td>" in page
+
+
+def map_like_chart():
+    from embdash.render import charts
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=200), "y": rng.normal(size=200), "text": [f"doc {i}" for i in range(200)],
+                          "topic": rng.choice(["rivers", "boats", "bridges"], 200), "cluster": rng.integers(0, 3, 200)})
+    return charts.map_chart(frame, color_by="topic", text_column="text")[0]
+
+
+def test_the_png_of_a_map_has_the_screens_shape_and_the_chosen_width():
+    import struct
+
+    data = exports.chart_png(map_like_chart(), scale=1.0, width=1600)
+    width, height = struct.unpack(">II", data[16:24])  # the PNG's IHDR chunk
+    assert 1600 <= width <= 1600 + 400  # the plot, and the legend beside it
+    assert height < width and 0.5 < height / width < 0.7
+
+
+def test_the_html_map_fills_the_page_and_its_tooltip_names_the_topic():
+    import json
+    import re
+
+    page = exports.chart_html(map_like_chart(), title="A map")
+    spec = json.loads(re.search(r"const spec = (\{.*?\});\n", page, re.S).group(1))
+    assert spec["width"] == "container" and spec["height"] == "container"
+    assert "#vis.vega-embed{flex:1;width:calc(100% - 32px)" in page
+    tooltip_titles = [t.get("title") for t in spec["encoding"]["tooltip"]]
+    assert tooltip_titles[:2] == ["text", "topic"]

@@ -127,18 +127,34 @@ class _ScriptSafeJSON(json.JSONEncoder):
         return super().encode(o).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def chart_html(chart, title: str = "embdash") -> str:
+#: The shape of the map on screen (its height over its width in a wide browser window): exports keep it.
+SCREEN_ASPECT = 9 / 16
+#: The standalone page: the chart fills the window (Vega-Lite's "container" size follows #vis), the legend beside it.
+_FILL_PAGE_STYLE = ("<style>html,body{height:100%;margin:0}body{display:flex;flex-direction:column;"
+                    "font-family:sans-serif}body #vis.vega-embed{flex:1;width:calc(100% - 32px);margin:8px 16px;min-height:400px}"
+                    "#vis details{position:absolute;right:8px}</style>")
+
+
+def chart_html(chart, title: str = "embdash", fill_page: bool = True) -> str:
     """A standalone HTML file of an Altair chart: interactive (zoom, tooltips), with the Vega libraries
-    inlined, so it opens offline and without this server. Texts in the data stay data."""
+    inlined, so it opens offline and without this server. Texts in the data stay data. `fill_page`: the chart
+    takes the whole window, as wide as the screen it was made on, rather than a small box in a corner."""
     chart = chart.properties(title=title) if title else chart
+    if fill_page:
+        chart = chart.properties(width="container", height="container")
     try:
-        return chart.to_html(inline=True, json_kwds={"cls": _ScriptSafeJSON})
+        page = chart.to_html(inline=True, json_kwds={"cls": _ScriptSafeJSON})
     except (ImportError, ValueError) as error:
         raise ExportError(f"The chart could not be saved as HTML: {error}") from error
+    # At the top of <head>: the inlined Vega bundle further down holds the text "</head>" itself.
+    return page.replace("<head>", "<head>" + _FILL_PAGE_STYLE, 1) if fill_page else page
 
 
-def chart_png(chart, scale: float = 2.0) -> bytes:
-    """The chart as a PNG image (rendered by vl-convert, offline)."""
+def chart_png(chart, scale: float = 2.0, width: int | None = None) -> bytes:
+    """The chart as a PNG image (rendered by vl-convert, offline). `width`: the plot's width in pixels before
+    `scale`, its height SCREEN_ASPECT of it, so the image has the screen's shape (a legend adds to it)."""
+    if width is not None:
+        chart = chart.properties(width=width, height=round(width * SCREEN_ASPECT))
     buffer = io.BytesIO()
     try:
         chart.save(buffer, format="png", scale_factor=scale)

@@ -157,6 +157,9 @@ def cluster_overview(texts: list[str], result: maps.MapResult, view=None, n_term
     )
 
 
+PNG_WIDTHS = (1200, 1600, 2400)  # the exported map's width in pixels; its height follows the screen's shape
+
+
 def map_download(
     frame: pd.DataFrame, corpus: Corpus, model_id: str, chart=None, vectors: np.ndarray | None = None,
     provenance: dict | None = None,
@@ -189,10 +192,13 @@ def map_download(
         cols[2].download_button(
             "Map (interactive HTML)", lambda: exports.chart_html(chart, title=f"{corpus.name} · {model_id}"),
             f"{stem}.html", "text/html", on_click="ignore", key="map.download_html",
-            help="A standalone page with the chart: zoom and tooltips work offline, without this server.",
+            help="A standalone page with the chart filling the window: zoom and tooltips (topic first) work offline, "
+                 "without this server.",
         )
+        width = cols[3].selectbox("PNG width", PNG_WIDTHS, index=1, format_func=lambda w: f"{w:,} px",
+                                  key="map.png_width", help="The image's width; its height keeps the screen's shape.")
         cols[3].download_button(
-            "Map (PNG)", lambda: exports.chart_png(chart), f"{stem}.png", "image/png",
+            "Map (PNG)", lambda: exports.chart_png(chart, scale=1.0, width=width), f"{stem}.png", "image/png",
             on_click="ignore", key="map.download_png",
         )
 
