@@ -240,3 +240,57 @@ def test_html_report_holds_the_recommendation_and_tables_with_text_escaped(plant
     for sentence in report.recommendation:
         assert html.escape(sentence) in page
     assert page.count("<table") == 2
+
+
+def scored_model(model_id: str, speed: float, knn: float, knn_std: float, kmeans: float, kmeans_std: float,
+                 hdbscan: float) -> compare.ModelScores:
+    labels = compare.LabelScores(
+        n_labels=5, n_labelled=400, v_measure_hdbscan=hdbscan, hdbscan_coverage=0.8, v_measure_kmeans=kmeans,
+        v_measure_kmeans_std=kmeans_std, kmeans_seeds=3, knn_accuracy=knn, knn_folds=5, knn_k=10,
+        majority_accuracy=0.3, knn_accuracy_std=knn_std)
+    return compare.ModelScores(model_id=model_id, name=model_id, dim=384, size_mb=90.0, load_seconds=1.0,
+                               load_source="catalogue", docs_per_second=speed, speed_sample=200, vector_bytes=1,
+                               n_clusters=5, noise_share=0.2, procrustes_disparity=0.1, labels=labels)
+
+
+def report_of(*models) -> compare.CompareReport:
+    pair = compare.PairAgreement(
+        model_a=models[0].model_id, model_b=models[1].model_id, k=10, jaccard_mean=0.4, jaccard_median=0.4,
+        jaccard_chance=0.01, jaccard_histogram=[], jaccard_bin_edges=[], spearman=0.8, n_pairs=100, ari=0.5, nmi=0.5,
+        noise_share_a=0.2, noise_share_b=0.2, disagreements=[], jaccard=np.zeros(1))
+    return compare.CompareReport(n_docs=400, k=10, label_column="section", models=list(models), pairs=[pair],
+                                 recommendation=[], params={}, notes=[], context={}, aligned_coords=[])
+
+
+def test_a_difference_within_the_folds_spread_is_no_clear_difference():
+    report = report_of(scored_model("a", 300, 0.812, 0.02, 0.50, 0.01, 0.55),
+                       scored_model("b", 900, 0.810, 0.02, 0.49, 0.01, 0.56))
+    first = compare.recommend(report)[0]
+    assert first.startswith("No clear difference on your labels: kNN accuracy 0.81 to 0.81 (spread up to ±0.02)")
+    assert "b is the fastest here (900 texts/s)" in first
+
+
+def test_a_tiny_knn_lead_does_not_outweigh_a_large_gap_in_cluster_agreement():
+    # The case seen on a real corpus: 0.2 points of kNN accuracy one way, V-measure 0.61 against 0.49 the other.
+    report = report_of(scored_model("knn-by-a-hair", 300, 0.612, 0.02, 0.52, 0.01, 0.49),
+                       scored_model("clusters", 100, 0.610, 0.02, 0.60, 0.01, 0.61))
+    sentences = compare.recommend(report)
+    assert sentences[0] == ("clusters separates your labels best: ahead on k-means V-measure 0.60, HDBSCAN V-measure "
+                            "0.61 (always guessing the commonest label: 30.0%). On kNN accuracy the models are within "
+                            "the measured spread.")
+    assert sentences[1].startswith("knn-by-a-hair is 3.0x faster but clearly behind on k-means V-measure and HDBSCAN")
+
+
+def test_models_ahead_on_different_measures_are_both_named():
+    report = report_of(scored_model("classifier", 300, 0.90, 0.01, 0.50, 0.01, 0.50),
+                       scored_model("mapper", 300, 0.70, 0.01, 0.50, 0.01, 0.70))
+    first = compare.recommend(report)[0]
+    assert first.startswith("No single best model: ahead are classifier on kNN accuracy (0.90; classifying and "
+                            "searching), mapper on HDBSCAN V-measure (0.70; the map's clusters)")
+
+
+def test_the_fold_spread_is_measured(planted):
+    texts, labels, seeing, blind = planted
+    report = compare.compare([blind, seeing], texts, labels, label_column="topic", params=CompareParams(k=5))
+    for model in report.models:
+        assert model.labels.knn_accuracy_std is not None and 0 <= model.labels.knn_accuracy_std < 0.2

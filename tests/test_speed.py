@@ -111,8 +111,9 @@ def test_every_catalogue_speed_names_the_machine_and_day_it_was_measured_on():
         assert measured is not None and measured.texts_per_second == spec.docs_per_second > 0
         assert measured.cpu.strip() and measured.cores >= 1
         date.fromisoformat(measured.measured)
-        assert speed_label(spec) == (f"~{spec.docs_per_second:,.0f} texts/s on {measured.cores} cores "
-                                     f"({measured.cpu}, measured {measured.measured})")
+        tokens = f" (~{measured.tokens_per_second:,.0f} tokens/s)" if measured.tokens_per_second else ""
+        assert speed_label(spec) == (f"~{spec.docs_per_second:,.0f} short sentences/s{tokens} on {measured.cores} "
+                                     f"cores ({measured.cpu}, measured {measured.measured})")
 
 
 def test_the_speed_script_merges_its_rows_labelled_with_this_machine(tmp_path):

@@ -273,6 +273,15 @@ def fold_count(labels: Sequence, folds: int) -> int:
     return int(max(2, min(folds, counts.min())))
 
 
+def fold_tests(labels: Sequence, folds: int = 5, seed: int = 0) -> list[np.ndarray]:
+    """The rows each fold of `evaluate` tests on (the same stratified, seeded split), for per-fold scores."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = _label_array(labels).astype(str)
+    splitter = StratifiedKFold(n_splits=fold_count(labels, folds), shuffle=True, random_state=seed)
+    return [test for _, test in splitter.split(np.zeros(len(labels)), labels)]
+
+
 def evaluate(vectors: np.ndarray, labels: Sequence, methods: Sequence[str] = METHODS, folds: int = 5, seed: int = 0,
              params: ClassifyParams = ClassifyParams()) -> dict[str, EvalResult]:
     """Stratified k-fold cross-validation of each method: every row is predicted by a model that did not see it."""

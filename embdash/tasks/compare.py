@@ -32,7 +32,6 @@ MIN_MODELS, MAX_MODELS = 2, 4
 NOISE = -1
 SPEED_SAMPLE = 200  # texts embedded (uncached) to measure a model's speed on this corpus
 HISTOGRAM_BINS = 10
-NEAR_BEST = 0.95  # "reaches 95% of the best score"
 MAX_LABELS_SHARE = 0.5  # a label column has at most this many distinct values per document
 
 
@@ -97,6 +96,7 @@ class LabelScores:
     knn_folds: int
     knn_k: int
     majority_accuracy: float  # always guessing the commonest label: the floor kNN must beat
+    knn_accuracy_std: float | None = None  # the spread of the accuracy across the folds
 
 
 @dataclass
@@ -305,7 +305,7 @@ def label_scores(
     # Cross-validation needs two examples of a label: labels seen once are left out of kNN only.
     names, counts = np.unique(values, return_counts=True)
     repeated = np.isin(values, names[counts >= 2])
-    knn_accuracy, folds = None, 0
+    knn_accuracy, knn_std, folds = None, None, 0
     if len(np.unique(values[repeated])) >= 2:
         folds = classify.fold_count(values[repeated], params.folds)
         result = classify.evaluate(
@@ -313,6 +313,9 @@ def label_scores(
             params=classify.ClassifyParams(k=params.k),
         )["knn"]
         knn_accuracy = result.accuracy
+        truth = values[repeated]
+        knn_std = float(np.std([np.mean(result.predicted[test] == truth[test])
+                                for test in classify.fold_tests(truth, params.folds, params.seed)]))
     return LabelScores(
         n_labels=n_labels,
         n_labelled=len(labelled),
@@ -323,6 +326,7 @@ def label_scores(
         kmeans_seeds=params.kmeans_seeds,
         knn_accuracy=knn_accuracy,
         knn_folds=folds,
+        knn_accuracy_std=knn_std,
         knn_k=params.k,
         majority_accuracy=float(counts.max() / counts.sum()),
     )
@@ -486,38 +490,87 @@ def _pair(run_a, run_b, neighbours_a, neighbours_b, texts, pairs_sample, k, para
 # ---- reading the numbers --------------------------------------------------------------------------
 
 
+#: The measures of how well a model separates the labels, each with its spread: (name, what it tells, value, spread).
+#: HDBSCAN runs once, so its V-measure has no measured spread: differences below HDBSCAN_NOISE are not told apart.
+HDBSCAN_NOISE = 0.02
+LABEL_MEASURES = (
+    ("kNN accuracy", "classifying and searching", lambda s: s.knn_accuracy, lambda s: s.knn_accuracy_std or 0.0),
+    ("k-means V-measure", "grouping by label", lambda s: s.v_measure_kmeans, lambda s: s.v_measure_kmeans_std),
+    ("HDBSCAN V-measure", "the map's clusters", lambda s: s.v_measure_hdbscan, lambda s: HDBSCAN_NOISE / 2),
+)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """On one measure: the best model, its value, and whether it is ahead of every other by more than their
+    spreads added (a clear lead) or within them (no clear difference)."""
+
+    measure: str
+    use: str
+    best: str
+    value: float
+    clear: bool
+    low: float  # the lowest value of the models
+    spread: float  # the largest spread of the models
+
+
+def leads(report: CompareReport) -> list[Lead]:
+    """Each label measure's best model and whether its lead is larger than the spreads (see Lead)."""
+    found = []
+    scored = [m for m in report.models if m.labels is not None]
+    for name, use, value, spread in LABEL_MEASURES:
+        valued = [(m, value(m.labels), spread(m.labels)) for m in scored if value(m.labels) is not None]
+        if len(valued) < 2:
+            continue
+        best, top, top_spread = max(valued, key=lambda item: item[1])
+        clear = all(top - other > top_spread + other_spread for m, other, other_spread in valued if m is not best)
+        found.append(Lead(name, use, best.model_id, top, clear, min(v for _, v, _ in valued),
+                          max(s for _, _, s in valued)))
+    return found
+
+
 def recommend(report: CompareReport) -> list[str]:
-    """A few plain sentences that follow from the numbers only."""
+    """A few plain sentences that follow from the numbers only: every label measure is weighed, and a difference
+    within the measured spread (folds, seeds) is said to be no clear difference."""
     sentences = []
     models = report.models
-    scored = [m for m in models if m.labels is not None and m.labels.knn_accuracy is not None]
-    if scored:
-        best = max(scored, key=lambda m: (m.labels.knn_accuracy, m.labels.v_measure_kmeans))
-        top = best.labels.knn_accuracy
-        sentences.append(
-            f"{best.model_id} separates your labels best: kNN accuracy {top:.1%} "
-            f"(always guessing the commonest label: {best.labels.majority_accuracy:.1%}), "
-            f"k-means V-measure {best.labels.v_measure_kmeans:.2f}."
-        )
-        faster = [
-            m for m in scored
-            if m is not best and m.docs_per_second > best.docs_per_second and m.labels.knn_accuracy >= NEAR_BEST * top
-        ]
-        if faster:
-            quick = max(faster, key=lambda m: m.docs_per_second)
-            sentences.append(
-                f"{quick.model_id} reaches {quick.labels.knn_accuracy / top:.0%} of that at "
-                f"{quick.docs_per_second / best.docs_per_second:.1f}x the speed: prefer it if speed matters."
-            )
-        elif all(best.docs_per_second >= m.docs_per_second for m in scored):
-            sentences.append(f"{best.model_id} is also the fastest here: use it.")
-        else:
-            sentences.append(f"No faster model comes within {1 - NEAR_BEST:.0%} of it: use {best.model_id}.")
-    else:
+    by_id = {m.model_id: m for m in models}
+    found = leads(report)
+    clear = [lead for lead in found if lead.clear]
+    winners = {lead.best for lead in clear}
+    fastest = max(models, key=lambda m: m.docs_per_second)
+    if not found:
         sentences.append(
             "Without a label column these numbers say how much the models agree, not which one is right: "
             "add a column of known categories to score them."
         )
+    elif not clear:
+        ranges = "; ".join(f"{lead.measure} {lead.low:.2f} to {lead.value:.2f} (spread up to ±{lead.spread:.2f})"
+                           for lead in found)
+        sentences.append(f"No clear difference on your labels: {ranges}. Choose by speed and size: "
+                         f"{fastest.model_id} is the fastest here ({fastest.docs_per_second:,.0f} texts/s).")
+    elif len(winners) == 1:
+        best = by_id[winners.pop()]
+        ahead = ", ".join(f"{lead.measure} {lead.value:.2f}" for lead in clear)
+        level = [lead.measure for lead in found if not lead.clear]
+        sentence = f"{best.model_id} separates your labels best: ahead on {ahead}"
+        if best.labels.knn_accuracy is not None:
+            sentence += f" (always guessing the commonest label: {best.labels.majority_accuracy:.1%})"
+        sentence += "." + (f" On {' and '.join(level)} the models are within the measured spread." if level else "")
+        sentences.append(sentence)
+        faster = [m for m in models if m is not best and m.docs_per_second > best.docs_per_second]
+        if not faster:
+            sentences.append(f"{best.model_id} is also the fastest here: use it.")
+        else:  # a clear lead is clear of every other model, the faster ones too
+            quick = max(faster, key=lambda m: m.docs_per_second)
+            sentences.append(f"{quick.model_id} is {quick.docs_per_second / best.docs_per_second:.1f}x faster but "
+                             f"clearly behind on {' and '.join(lead.measure for lead in clear)}: prefer it only "
+                             "where speed matters more.")
+    else:
+        parts = [f"{lead.best} on {lead.measure} ({lead.value:.2f}; {lead.use})" for lead in clear]
+        sentences.append("No single best model: ahead are " + ", ".join(parts)
+                         + ". Choose by what you will do with the vectors.")
+    scored = bool(found)
     mean_jaccard = float(np.mean([p.jaccard_mean for p in report.pairs]))
     chance = float(np.mean([p.jaccard_chance for p in report.pairs]))
     fastest = max(models, key=lambda m: m.docs_per_second)

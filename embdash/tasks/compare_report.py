@@ -32,7 +32,9 @@ def summary_frame(report: CompareReport) -> pd.DataFrame:
         if m.labels is not None:
             row.update({
                 "kNN accuracy": None if m.labels.knn_accuracy is None else round(m.labels.knn_accuracy, 3),
+                "kNN ± (folds)": None if m.labels.knn_accuracy_std is None else round(m.labels.knn_accuracy_std, 3),
                 "V-measure k-means": round(m.labels.v_measure_kmeans, 3),
+                "k-means ± (seeds)": round(m.labels.v_measure_kmeans_std, 3),
                 "V-measure HDBSCAN": None if m.labels.v_measure_hdbscan is None else round(m.labels.v_measure_hdbscan, 3),
                 "HDBSCAN coverage": round(m.labels.hdbscan_coverage, 3),
             })

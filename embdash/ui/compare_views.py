@@ -198,6 +198,7 @@ def label_scores(report: compare.CompareReport) -> None:
         rows.append({
             "model": m.model_id,
             "kNN accuracy": s.knn_accuracy,
+            "± (folds)": s.knn_accuracy_std,
             "V-measure k-means": s.v_measure_kmeans,
             "± (seeds)": s.v_measure_kmeans_std,
             "V-measure HDBSCAN": s.v_measure_hdbscan,
@@ -209,7 +210,9 @@ def label_scores(report: compare.CompareReport) -> None:
         f"{first.n_labels} labels over {first.n_labelled:,} labelled documents. kNN: k = {first.knn_k}, "
         f"{first.knn_folds}-fold stratified cross-validation (always guessing the commonest label scores "
         f"{first.majority_accuracy:.1%}). k-means: k = {first.n_labels}, mean of {first.kmeans_seeds} seeds. "
-        "HDBSCAN: over the documents it clustered (coverage: their share)."
+        "HDBSCAN: over the documents it clustered (coverage: their share). ±: one standard deviation across the "
+        "folds or seeds; the recommendation calls a lead clear only when it is larger than both models' spreads "
+        f"added ({compare.HDBSCAN_NOISE:.2f} for HDBSCAN, which runs once)."
     )
 
 
