@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from embdash.models.catalogue import get_spec
+from embdash.render import learn_charts
 from embdash.ui import cache, links, state
 
 
@@ -66,7 +67,7 @@ def vector_strip_chart(vectors: np.ndarray, labels: list[str], n_dims: int):
         .encode(
             x=alt.X("dimension:O", title="dimension", axis=alt.Axis(labelAngle=0, values=list(range(0, n_dims, 8)))),
             y=alt.Y("text:N", title=None, sort=None),
-            color=alt.Color("value:Q", scale=alt.Scale(scheme="redblue", domain=[-limit, limit], reverse=True)),
+            color=learn_charts.diverging_colour("value", limit),
             tooltip=["text:N", "dimension:O", alt.Tooltip("value:Q", format=".4f")],
         )
         .properties(height=40 * len(labels) + 30)
