@@ -12,7 +12,15 @@ from embdash.errors import EmbdashError
 from embdash.models.catalogue import CUSTOM_PREFIX, get_spec, speed_label
 from embdash.pipeline import cluster as clustering
 from embdash.pipeline.params import ClusterParams, MapParams, TopicParams, UmapParams
-from embdash.ui import cache, gate, links, public_limits, server_settings, state
+from embdash.ui import (
+    cache,
+    gate,
+    links,
+    public_limits,
+    server_settings,
+    state,
+    workspaces,
+)
 from embdash.ui.text import plain
 
 
@@ -89,6 +97,7 @@ def sidebar() -> None:
         st.caption(plain(f"{corpus.name} · {len(corpus):,} documents · text column {corpus.text_column}"))
         model_choice()
     links.copy_link()
+    workspaces.workspaces()
 
 
 def model_choice() -> None:
