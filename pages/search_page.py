@@ -18,6 +18,7 @@ with widgets.shown_errors():
     vectors_key, vectors = cache.vectors(corpus, model_id)
     index = cache.search_index(vectors_key, vectors)  # None (exact search) below 50,000 documents
 
+links.kept_across_pages("search.query")
 query = st.text_input(
     "Search for",
     placeholder="Describe what you are looking for, in your own words",

@@ -39,6 +39,23 @@ def bound(key: str) -> dict:
     return {"key": key, "bind": BIND}
 
 
+_RESTORED = "links.restored"  # the bound widget whose text kept_across_pages just put back (once, not in a loop)
+
+
+def kept_across_pages(key: str) -> None:
+    """Call before drawing the text widget bound as `key`, so a text typed on this page is still there when the
+    visitor comes back with the browser's Back button. Streamlit drops a page's parameters from the address as it
+    leaves the page, and on Back a parameter missing from the address resets its widget, although the session still
+    holds the text: then the text is set again and the page rerun once. A text the visitor cleared stays cleared."""
+    just_restored = st.session_state.pop(_RESTORED, None) == key
+    text = st.session_state.get(key)
+    if just_restored or not text or key in st.query_params:
+        return
+    st.session_state[key] = text
+    st.session_state[_RESTORED] = key
+    st.rerun()
+
+
 def value_from_link(key: str) -> str | None:
     """The value the URL carries for a bound widget that this session has not drawn yet (a link just
     opened: the widget will start from it), else None."""
