@@ -357,7 +357,8 @@ def text_column_choice(corpus: Corpus) -> None:
     """The corpus's text column, changed in place: the same table with another column as its texts (no upload)."""
     names = list(corpus.frame.columns)
     chosen = st.selectbox(
-        "Text column", names, index=names.index(corpus.text_column), key=f"data.current_text_column.{corpus.key}",
+        "Text column of this corpus", names, index=names.index(corpus.text_column),
+        key=f"data.current_text_column.{corpus.key}",
         help="The column whose texts are embedded. Choosing another makes a new corpus of the same table: its "
              "vectors and maps are its own, and this one stays in the list below.",
     )
