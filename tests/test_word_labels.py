@@ -10,7 +10,7 @@ WORDS = ["king", "queen", "man", "woman", "Germany", "France", "Berlin", "Paris"
          "bus", "train", "prince", "princess", "Italy", "Rome", "boy", "girl"]
 
 
-def label_boxes(coords, words, width=760, height=520, padding=30):
+def label_boxes(coords, words, width=learn_charts.WORD_MAP_WIDTH, height=520, padding=30):
     """The label boxes label_places promises, in the plot's pixels, computed here from its dx, dy and align."""
     places = learn_charts.label_places(coords, words, width, height, padding)
     low, span = coords.min(axis=0), np.ptp(coords, axis=0)
@@ -34,7 +34,7 @@ def test_labels_of_a_scattered_map_neither_collide_nor_leave_the_plot():
     coords[4] = [coords[:, 0].max() + 0.01, 0.0]  # Germany at the right edge: its label must not be cut off
     boxes, _ = label_boxes(coords, WORDS)
     assert not [(WORDS[i], WORDS[j]) for i in range(len(boxes)) for j in range(i) if overlaps(boxes[i], boxes[j])]
-    assert all(box[0] >= 0 and box[2] <= 760 and box[1] >= 0 and box[3] <= 520 for box in boxes)
+    assert all(box[0] >= 0 and box[2] <= learn_charts.WORD_MAP_WIDTH and box[1] >= 0 and box[3] <= 520 for box in boxes)
     assert learn_charts.label_places(coords, WORDS).loc[4, "align"] == "right"
 
 

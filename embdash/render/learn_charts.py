@@ -18,9 +18,10 @@ from embdash.render.charts import PALETTE
 HEATMAP_DIMS = 48
 
 
-#: The word map's plot as label placement assumes it (the page draws it about this wide on a laptop), and the
-#: size of its labels: 13 px text, about 7.5 px a character.
-WORD_MAP_WIDTH, WORD_MAP_PADDING = 760, 30
+#: The word map's width as label placement assumes it: its column is about this wide on a laptop; wider, the points
+#: spread apart and the labels keep their size, so placements made for this width stay clear. The labels' size:
+#: 13 px text, about 7.5 px a character.
+WORD_MAP_WIDTH, WORD_MAP_PADDING = 480, 30
 LABEL_CHAR_PX, LABEL_HEIGHT_PX, LABEL_GAP_PX, POINT_RADIUS_PX = 7.5, 15, 8, 5
 
 
@@ -75,7 +76,7 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 def word_map_chart(table: pd.DataFrame, coords: np.ndarray, height: int = 520) -> alt.Chart:
     """Labelled points, coloured by group. `table` has columns word and group, in the order of `coords`. Labels sit
-    where label_places puts them, drawn WORD_MAP_WIDTH wide so the placement holds (wider screens get margins)."""
+    where label_places puts them for a plot WORD_MAP_WIDTH wide (the chart itself takes its column's width)."""
     places = label_places(coords, table["word"].astype(str).tolist(), WORD_MAP_WIDTH, height)
     data = table.assign(x=coords[:, 0].astype(float), y=coords[:, 1].astype(float),
                         label_dx=places["dx"].to_numpy(), label_dy=places["dy"].to_numpy(),
@@ -95,7 +96,7 @@ def word_map_chart(table: pd.DataFrame, coords: np.ndarray, height: int = 520) -
         chosen = (alt.datum.label_dx == dx) & (alt.datum.label_dy == dy) & (alt.datum.label_align == align)
         layers.append(base.transform_filter(chosen)
                       .mark_text(align=align, baseline="middle", dx=dx, dy=dy, fontSize=13).encode(text="word:N"))
-    return alt.layer(*layers).properties(width=WORD_MAP_WIDTH, height=height).interactive()
+    return alt.layer(*layers).properties(height=height).interactive()
 
 
 def diverging_colour(field: str, limit: float, title: str = "value") -> alt.Color:
