@@ -2,100 +2,12 @@
 Streamlit's upload endpoint with a real session id and XSRF token, taken from a page Chromium opened, and
 wrong passwords typed in a real browser. Every loop is bounded; nothing leaves 127.0.0.1."""
 
-import http.client
 import re
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlparse
 
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
+from tests.browser.attacks import PASSWORD, Visitor, put_file, server_rss_mb
 from tests.browser.conftest import running_server, wait_for_app
 from tests.conftest import REPO
-
-PASSWORD = "correct horse battery staple"
-XSRF_COOKIE = "_streamlit_xsrf"
-
-
-class Visitor:
-    """A browser session on the server: its session id (from the websocket's first message) and XSRF cookie."""
-
-    def __init__(self, page, url: str, path: str = "/data"):
-        self.page, self.url = page, url
-        self.session_ids: list[str] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", self._read_frame))
-        page.goto(url + path)  # a deep link: behind the gate like every page, and quick once through
-        page.locator("h1").first.wait_for(timeout=240_000)
-        wait_for_app(page)
-        assert self.session_ids, "the page's websocket announced no session"
-
-    def _read_frame(self, payload) -> None:
-        if isinstance(payload, str):
-            return
-        message = ForwardMsg()
-        message.ParseFromString(payload)
-        if message.WhichOneof("type") == "new_session":
-            self.session_ids.append(message.new_session.initialize.session_id)
-
-    @property
-    def session_id(self) -> str:
-        return self.session_ids[-1]
-
-    @property
-    def xsrf(self) -> str:
-        return next(c["value"] for c in self.page.context.cookies() if c["name"] == XSRF_COOKIE)
-
-    def type_password(self, text: str) -> None:
-        box = self.page.locator("input[type=password]")
-        box.fill(text)
-        box.press("Enter")
-        self.page.wait_for_timeout(300)
-        wait_for_app(self.page)
-
-    def error(self) -> str:
-        alerts = self.page.locator("[data-testid='stAlertContentError']")
-        return alerts.first.inner_text() if alerts.count() else ""
-
-
-def multipart(size: int) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"corpus.csv\"\r\n"
-            "Content-Type: text/csv\r\n\r\n").encode()
-    return head + b"x" * size + f"\r\n--{boundary}--\r\n".encode(), boundary
-
-
-def put_file(url: str, session_id: str, xsrf: str, size: int) -> tuple[int | None, str]:
-    """PUT a file of `size` bytes as Streamlit's upload widget does; (status, body), or (None, why) when the
-    server closed the connection before the client had sent the whole body."""
-    body, boundary = multipart(size)
-    address = urlparse(url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
-    try:
-        connection.request("PUT", f"/_stcore/upload_file/{session_id}/{uuid.uuid4()}", body=body, headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "X-Xsrftoken": xsrf, "Cookie": f"{XSRF_COOKIE}={xsrf}",
-        })
-        response = connection.getresponse()
-        return response.status, response.read().decode(errors="replace")
-    except (BrokenPipeError, ConnectionResetError) as error:
-        return None, type(error).__name__
-    finally:
-        connection.close()
-
-
-def server_rss_mb(url: str) -> float:
-    """The resident memory of the server listening on this URL's port (found by its command line)."""
-    port = str(urlparse(url).port)
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            args = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"--server.port" in args and args[args.index(b"--server.port") + 1].decode() == port:
-            status = (cmdline.parent / "status").read_text()
-            return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
-    raise AssertionError(f"no server process on port {port}")
 
 
 def test_a_read_only_server_refuses_raw_uploads_and_keeps_no_memory(tmp_path, page):
@@ -187,7 +99,7 @@ def test_wrong_passwords_in_a_browser_wait_longer_then_lock_out_that_client_only
         finally:
             attacker_context.close()
             visitor_context.close()
-        log = next(tmp_path.glob("server-*.log")).read_text()
+        log = url.log()
         failures = re.findall(r"wrong password from client (\S+) \((\d+) in a row\); next attempt checked in (\d+) s", log)
         assert failures == [("198.51.100.7", "1", "1"), ("198.51.100.7", "2", "2"), ("198.51.100.7", "3", "900")]
         assert "guess-" not in log and PASSWORD not in log

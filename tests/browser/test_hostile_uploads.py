@@ -4,8 +4,6 @@ see every case in tests/test_hostile_inputs.py; this is a representative subset)
 One server for the module, with a 1 MB upload limit (EMBDASH_MAX_UPLOAD_MB), and a read-only one.
 """
 
-import csv
-import io
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -13,6 +11,16 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from embdash.dataio.store import Store
+from tests.browser.attacks import (
+    choose_file,
+    downloaded_csv,
+    go_to,
+    open_data_page,
+    search,
+    stored_corpora,
+    upload,
+    use_it,
+)
 from tests.browser.conftest import (
     drag_box,
     no_exception_boxes,
@@ -20,7 +28,13 @@ from tests.browser.conftest import (
     running_server,
     wait_for_app,
 )
-from tests.hostile_inputs import CASES, FORMULA_TEXTS, MARKUP_TEXTS, OVER_LIMIT
+from tests.hostile_inputs import (
+    CASES,
+    FORMULA_TEXTS,
+    MARKUP_TEXTS,
+    OVER_LIMIT,
+    is_number,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,57 +52,6 @@ def data_dir(tmp_path_factory):
 def server(data_dir):
     with running_server(data_dir, env={"EMBDASH_MAX_UPLOAD_MB": str(LIMIT_MB)}) as url:
         yield url
-
-
-def stored_corpora(data_dir: Path) -> set[str]:
-    folder = data_dir / "corpora"
-    return {path.name for path in folder.iterdir()} if folder.exists() else set()
-
-
-def open_data_page(page, url: str) -> None:
-    page.goto(f"{url}/data")
-    wait_for_app(page)  # a first visit stores the bundled sample: compare the corpora folder after this
-
-
-def choose_file(page, path: Path) -> None:
-    page.locator("input[type='file']").set_input_files(str(path))  # the caller waits for what follows
-
-
-def upload(page, url: str, path: Path) -> None:
-    open_data_page(page, url)
-    choose_file(page, path)
-
-
-def use_it(page) -> str:
-    """Press "Use this corpus"; returns the stored corpus's key, from the URL."""
-    page.get_by_role("button", name="Use this corpus").wait_for(timeout=120_000)
-    page.get_by_role("button", name="Use this corpus").click()
-    page.get_by_text(re.compile(r"^Loaded .*documents")).first.wait_for(timeout=120_000)
-    wait_for_app(page)
-    no_exception_boxes(page)
-    return parse_qs(urlparse(page.url).query)["corpus"][0]
-
-
-def go_to(page, link: str) -> None:
-    page.get_by_role("link", name=link, exact=True).click()
-    wait_for_app(page)
-
-
-def downloaded_csv(page, button: str) -> list[list[str]]:
-    with page.expect_download() as download:
-        page.get_by_role("button", name=button).click()
-    return list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-
-
-def search(page, query: str) -> None:
-    box = page.locator("input[aria-label='Search for']")
-    box.wait_for(state="visible", timeout=240_000)
-    box.fill(query)
-    box.press("Enter")
-    wait_for_app(page)
-    page.get_by_text("By meaning", exact=True).wait_for(timeout=120_000)
-    wait_for_app(page)
-    no_exception_boxes(page)
 
 
 @pytest.mark.parametrize("filename", ["empty.csv", "garbage.csv"])
@@ -155,15 +118,6 @@ def test_markup_in_texts_and_file_name_is_shown_as_text_and_never_runs(server, d
     page.locator("[data-testid='stVegaLiteChart'] path[role='graphics-symbol']").first.hover(force=True)
     no_exception_boxes(page)
     no_script_ran(page)
-
-
-def is_number(cell: str) -> bool:
-    """Negative numbers (coordinates, the unclustered label -1) start with '-' but are not formulas."""
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
 
 
 def test_formulas_are_neutralised_in_the_downloads(server, page):
