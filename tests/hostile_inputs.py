@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,6 +28,24 @@ MARKUP_TEXTS = [
 ]
 FORMULA_TEXTS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1"]
 MISSING_LIKE_TEXTS = ["NaN", "None", "null", "N/A", "", "a real sentence"]
+
+
+def reads_as_formula(cell: str) -> bool:
+    """An independent statement of the danger: after white space and invisible characters (which a
+    spreadsheet may trim), the first character is, or folds under NFKC to, = + - @ or ;."""
+    if cell[:1] in ("\t", "\r"):
+        return True
+    visible = [c for c in cell if not (c.isspace() or unicodedata.category(c)[0] in "CZ")]
+    return bool(visible) and unicodedata.normalize("NFKC", visible[0])[:1] in set("=+-@;\u2212")
+
+
+def is_number(cell: str) -> bool:
+    """Negative numbers (coordinates, the unclustered label -1) start with '-' but are not formulas."""
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

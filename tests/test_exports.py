@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from embdash.dataio import exports
+from tests.hostile_inputs import reads_as_formula
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "=HYPERLINK(\"http://evil\")"]
 
@@ -57,21 +58,11 @@ _CELL_TEXT = st.text(alphabet=st.sampled_from(list(_INVISIBLE + _FORMULA_FORMS +
                      max_size=12)
 
 
-def _reads_as_formula(cell: str) -> bool:
-    """An independent statement of the danger: after white space and invisible characters (which a
-    spreadsheet may trim), the first character is, or folds under NFKC to, = + - @ or ;."""
-    import unicodedata
-    if cell[:1] in ("\t", "\r"):
-        return True
-    visible = [c for c in cell if not (c.isspace() or unicodedata.category(c)[0] in "CZ")]
-    return bool(visible) and unicodedata.normalize("NFKC", visible[0])[:1] in set("=+-@;\u2212")
-
-
 @given(st.lists(_CELL_TEXT, min_size=1, max_size=8))
 def test_neutralising_is_reversible_and_leaves_no_formula(cells):
     frame = pd.DataFrame({"c": cells})
     safe = exports.neutralise_formulas(frame)
-    assert not any(_reads_as_formula(c) for c in safe["c"])
+    assert not any(reads_as_formula(c) for c in safe["c"])
     assert exports.restore_formulas(safe)["c"].tolist() == cells
 
 

@@ -35,12 +35,18 @@ def seed_input(label: str, default: int, help: str, key: str, **where) -> int:
     seed falls back to the default, with a notice)."""
     if not bounded():
         return int(st.number_input(label, 0, 2**31 - 1, default, help=help, key=key, **where))
-    linked = links.value_from_link(key)
-    if linked is not None and linked not in {str(seed) for seed in LIMITS.seeds}:
+    if seed_replaced(key):
         st.warning(f"This public instance offers the seeds {_listed(LIMITS.seeds)}; the link's seed was replaced by {default}.")
     options = list(dict.fromkeys([default, *LIMITS.seeds]))
     return int(st.selectbox(label, options, index=0, help=f"{help} On this public instance: {_listed(options)}.",
                             key=key, **where))
+
+
+def seed_replaced(key: str) -> bool:
+    """Whether the link just opened asks for a seed this public instance does not offer (seed_input then says
+    so: a folded box holding that widget should open)."""
+    linked = links.value_from_link(key) if bounded() else None
+    return linked is not None and linked not in {str(seed) for seed in LIMITS.seeds}
 
 
 def cap_texts(texts: list, what: str) -> list:

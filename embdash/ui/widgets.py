@@ -66,7 +66,8 @@ def param_controls(cls, prefix: str, bind: bool = True):
 
 def map_params_controls() -> MapParams:
     """The map's parameters in the sidebar, grouped by the stage they affect."""
-    with st.sidebar.expander("Map settings (UMAP)"):
+    # Open when a link's seed was replaced, so its notice is seen, not folded away.
+    with st.sidebar.expander("Map settings (UMAP)", expanded=public_limits.seed_replaced("umap.seed")):
         umap = param_controls(UmapParams, "umap")
     with st.sidebar.expander("Cluster settings (HDBSCAN)"):
         clusters = param_controls(ClusterParams, "cluster")
@@ -115,7 +116,9 @@ def model_choice() -> None:
     model_badge(state.current_model_id())
     if not config.custom_models_enabled(server_settings.settings()):
         return  # custom models only from the operator's model folder, and never on a read-only instance
-    with st.expander("Add your own model", expanded="custom_model_message" in st.session_state):
+    # Open while it has something to show: an answer, or a name being typed (it would fold away mid-edit).
+    typing = bool(st.session_state.get("custom_model_input", "").strip())
+    with st.expander("Add your own model", expanded="custom_model_message" in st.session_state or typing):
         st.text_input(
             "A sentence-transformers model: the name of its folder in the server's model directory",
             key="custom_model_input",

@@ -33,12 +33,23 @@ SERVE = ["-m", "embdash.ui.serve"]
 PLAIN_STREAMLIT_RUN = ["-m", "streamlit", "run", "streamlit_app.py"]
 
 
+class Server(str):
+    """A running server's URL (a plain str to every caller), with its process and log file: `process.pid`
+    for its memory in /proc, `log_path` for what it printed."""
+
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
 @contextmanager
 def running_server(data_dir: Path, env: dict[str, str] | None = None, entry: list[str] = SERVE, repo: Path = REPO):
     """The dashboard as scripts/start.sh starts it, headless on a free loopback port.
 
     `env` adds settings (e.g. EMBDASH_READ_ONLY); `entry` chooses how Streamlit is started; `repo` is the checkout
-    whose code is served (a benchmark may compare another commit's).
+    whose code is served (a benchmark may compare another commit's). Yields the URL, as a Server (a str).
     """
     port = free_port()
     if NUMBA_CACHE.is_dir():
@@ -53,7 +64,8 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None, entry: lis
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
             cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    url = Server(f"http://127.0.0.1:{port}")
+    url.process, url.log_path = process, log_path
     deadline = time.monotonic() + 120  # a loaded CI machine can take a while to import everything
     while time.monotonic() < deadline:
         try:

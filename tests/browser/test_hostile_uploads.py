@@ -1,18 +1,26 @@
 """Hostile files through the upload widget of a real server, in a real Chromium (the library and CLI
 see every case in tests/test_hostile_inputs.py; this is a representative subset).
 
-One server for the module, with a 1 MB upload limit (EMBDASH_MAX_UPLOAD_MB), and a read-only one.
+One server for the module, with a 1 MB upload limit (EMBDASH_MAX_UPLOAD_MB). A read-only server, bombs and
+formulas hidden behind spaces or look-alikes: tests/browser/test_public_attacks.py.
 """
 
-import csv
-import io
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from embdash.dataio.store import Store
+from tests.browser.attacks import (
+    choose_file,
+    downloaded_csv,
+    go_to,
+    open_data_page,
+    search,
+    stored_corpora,
+    upload,
+    use_it,
+)
 from tests.browser.conftest import (
     drag_box,
     no_exception_boxes,
@@ -20,7 +28,13 @@ from tests.browser.conftest import (
     running_server,
     wait_for_app,
 )
-from tests.hostile_inputs import CASES, FORMULA_TEXTS, MARKUP_TEXTS, OVER_LIMIT
+from tests.hostile_inputs import (
+    CASES,
+    FORMULA_TEXTS,
+    MARKUP_TEXTS,
+    OVER_LIMIT,
+    is_number,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,57 +52,6 @@ def data_dir(tmp_path_factory):
 def server(data_dir):
     with running_server(data_dir, env={"EMBDASH_MAX_UPLOAD_MB": str(LIMIT_MB)}) as url:
         yield url
-
-
-def stored_corpora(data_dir: Path) -> set[str]:
-    folder = data_dir / "corpora"
-    return {path.name for path in folder.iterdir()} if folder.exists() else set()
-
-
-def open_data_page(page, url: str) -> None:
-    page.goto(f"{url}/data")
-    wait_for_app(page)  # a first visit stores the bundled sample: compare the corpora folder after this
-
-
-def choose_file(page, path: Path) -> None:
-    page.locator("input[type='file']").set_input_files(str(path))  # the caller waits for what follows
-
-
-def upload(page, url: str, path: Path) -> None:
-    open_data_page(page, url)
-    choose_file(page, path)
-
-
-def use_it(page) -> str:
-    """Press "Use this corpus"; returns the stored corpus's key, from the URL."""
-    page.get_by_role("button", name="Use this corpus").wait_for(timeout=120_000)
-    page.get_by_role("button", name="Use this corpus").click()
-    page.get_by_text(re.compile(r"^Loaded .*documents")).first.wait_for(timeout=120_000)
-    wait_for_app(page)
-    no_exception_boxes(page)
-    return parse_qs(urlparse(page.url).query)["corpus"][0]
-
-
-def go_to(page, link: str) -> None:
-    page.get_by_role("link", name=link, exact=True).click()
-    wait_for_app(page)
-
-
-def downloaded_csv(page, button: str) -> list[list[str]]:
-    with page.expect_download() as download:
-        page.get_by_role("button", name=button).click()
-    return list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-
-
-def search(page, query: str) -> None:
-    box = page.locator("input[aria-label='Search for']")
-    box.wait_for(state="visible", timeout=240_000)
-    box.fill(query)
-    box.press("Enter")
-    wait_for_app(page)
-    page.get_by_text("By meaning", exact=True).wait_for(timeout=120_000)
-    wait_for_app(page)
-    no_exception_boxes(page)
 
 
 @pytest.mark.parametrize("filename", ["empty.csv", "garbage.csv"])
@@ -157,15 +120,6 @@ def test_markup_in_texts_and_file_name_is_shown_as_text_and_never_runs(server, d
     no_script_ran(page)
 
 
-def is_number(cell: str) -> bool:
-    """Negative numbers (coordinates, the unclustered label -1) start with '-' but are not formulas."""
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
 def test_formulas_are_neutralised_in_the_downloads(server, page):
     upload(page, server, CASE["formulas.csv"].path())
     use_it(page)
@@ -229,17 +183,3 @@ def test_the_limit_holds_on_the_server_when_a_client_ignores_it(server, data_dir
     assert page.get_by_role("button", name="Use this corpus").count() == 0
     no_exception_boxes(page)
     assert stored_corpora(data_dir) == before
-
-
-def test_a_read_only_server_offers_no_upload_and_stores_no_corpus(tmp_path, page):
-    with running_server(tmp_path, env={"EMBDASH_READ_ONLY": "1"}) as url:
-        page.goto(f"{url}/data")
-        page.locator("h1").first.wait_for(timeout=240_000)
-        wait_for_app(page)
-        no_exception_boxes(page)
-        assert page.get_by_text("This is a read-only instance").count() == 1
-        assert page.locator("input[type='file']").count() == 0
-        assert page.get_by_text("Add your own model").count() == 0  # no model from a server path either
-    sample_key = parse_qs(urlparse(page.url).query)["corpus"][0]
-    # The bundled sample is the one corpus it keeps (stored by content key, like any other).
-    assert stored_corpora(tmp_path) <= {f"{sample_key}.parquet"}

@@ -169,6 +169,9 @@ def test_paths_typed_as_custom_models_are_refused_in_one_line(model_dir, monkeyp
         assert at.selectbox(key="model_id").value == "glove-6b-50d"
     add_custom(at, "no-such-model")
     assert "No model folder named 'no-such-model'" in at.error[0].value
+    at.run()  # a rerun while the name is being edited: the answer goes, the box stays open
+    assert not at.error
+    assert next(e for e in at.sidebar.expander if e.label == "Add your own model").proto.expanded
     assert not any(model_id.startswith("st:") for model_id in loaded)
 
 

@@ -32,12 +32,18 @@ def test_a_linked_seed_outside_the_public_list_falls_back_to_the_default(read_on
     seed = at.sidebar.selectbox(key="umap.seed")
     assert seed.value == 42 and list(seed.options) == [str(s) for s in LIMITS.seeds]
     assert any("offers the seeds" in w.value for w in [*at.sidebar.warning, *at.warning])
+    assert umap_settings(at).proto.expanded  # the notice is in that box: it is shown open, not folded away
+
+
+def umap_settings(at: AppTest):
+    return next(e for e in at.sidebar.expander if e.label == "Map settings (UMAP)")
 
 
 def test_a_linked_seed_from_the_public_list_is_used(read_only):
     at = by_link("map_page.py", "tfidf-lsa", **{"umap.seed": "2"})
     assert at.sidebar.selectbox(key="umap.seed").value == 2
     assert not any("offers the seeds" in w.value for w in [*at.sidebar.warning, *at.warning])
+    assert not umap_settings(at).proto.expanded
 
 
 def test_a_private_instance_takes_any_seed():
