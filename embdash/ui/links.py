@@ -110,13 +110,22 @@ def open_linked_corpus(key: str) -> bool:
     return True
 
 
+def take_linked_model_id(key: str, options: list[str]) -> None:
+    """A link may name its model by id (`?model_id=tfidf-lsa`, as the CLI and the docs do) where the bound widget
+    expects the name it shows: an offered id becomes the session's model, before the widget is drawn."""
+    linked = value_from_link(key)
+    if linked in options and linked != get_spec(linked).name:
+        st.session_state[key] = linked
+        st.query_params[key] = get_spec(linked).name
+
+
 def say_if_linked_model_not_offered(key: str, options: list[str], shown: str) -> None:
     """A link's model (URL parameter `key`) that is not among `options` is dropped by the bound widget, which
     then shows `shown`: say so, once, when the link is opened."""
     linked = value_from_link(key)
     if linked is None:
         return
-    if linked not in {get_spec(option).name for option in options}:
+    if linked not in {get_spec(option).name for option in options} | set(options):
         asked = linked if len(linked) <= 80 else linked[:80] + "…"
         st.warning(plain(f"The link asks for the model {asked!r}, which this server does not offer here; "
                          f"showing {get_spec(shown).name}."))

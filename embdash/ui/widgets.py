@@ -103,6 +103,7 @@ def sidebar() -> None:
 
 def model_choice() -> None:
     options = state.model_options()
+    links.take_linked_model_id(state.MODEL_KEY, options)
     current = state.current_model_id()
     links.say_if_linked_model_not_offered(state.MODEL_KEY, options, current)
     st.selectbox(

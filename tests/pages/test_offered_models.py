@@ -195,3 +195,13 @@ def test_read_only_instances_have_no_custom_models(model_dir, monkeypatch, loade
     assert not [t for t in at.text_input if t.key == "custom_model_input"]
     assert any("does not offer" in w.value for w in at.sidebar.warning)
     assert not any(model_id.startswith("st:") for model_id in loaded)
+
+
+def test_a_link_may_name_its_model_by_id(monkeypatch, own_data_folder):
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=TIMEOUT)
+    at.query_params["model_id"] = "tfidf-lsa"  # the id, as the CLI names it, not the name the sidebar shows
+    at.run()  # the Map, with the sidebar (a switched page drops it in AppTest)
+    assert not at.exception
+    assert at.session_state[state.MODEL_KEY] == "tfidf-lsa"
+    assert at.sidebar.selectbox(key=state.MODEL_KEY).value == "tfidf-lsa"
+    assert not [w.value for w in [*at.warning, *at.sidebar.warning] if "does not offer" in w.value]
