@@ -127,6 +127,21 @@ def wait_for_app(page, timeout_ms: int = 240_000) -> None:
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms, state="attached")
 
 
+@contextmanager
+def page_at_width(browser, width: int, height: int = 1000):
+    """A page in a browser context of its own, `width` pixels wide (1,400: a laptop; 400: a phone)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def no_sideways_scroll(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+
+
 def no_exception_boxes(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, page.locator("[data-testid='stException']").first.inner_text()
 

@@ -4,7 +4,12 @@ of the texts named with a model that reads it, at desk and phone widths."""
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import no_exception_boxes, wait_for_app
+from tests.browser.conftest import (
+    no_exception_boxes,
+    no_sideways_scroll,
+    page_at_width,
+    wait_for_app,
+)
 from tests.pages.test_map_columns import tweets  # noqa: F401  (the fixture: tweets-like columns as a CSV gives them)
 from tests.test_languages import SLOVENE
 
@@ -19,19 +24,12 @@ def upload_and_use(page, server, path) -> None:
     page.get_by_text("Columns:").first.wait_for(timeout=120_000)
 
 
-def no_sideways_scroll(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
-
-
 @pytest.mark.parametrize("width", [1400, 400])
 def test_columns_are_read_as_what_they_hold_and_dates_colour_the_map_in_time(server, browser, tweets, tmp_path,  # noqa: F811
                                                                              screenshots, width):
     path = tmp_path / "tweets.csv"
     tweets.to_csv(path, index=False)
-    context = browser.new_context(viewport={"width": width, "height": 1000})
-    page = context.new_page()
-    try:
+    with page_at_width(browser, width) as page:
         upload_and_use(page, server, path)
         kinds = page.locator("[data-testid='stExpander']", has_text="Columns:")
         kinds.scroll_into_view_if_needed()
@@ -46,8 +44,6 @@ def test_columns_are_read_as_what_they_hold_and_dates_colour_the_map_in_time(ser
         no_exception_boxes(page)
         assert page.get_by_text("Page not found").count() == 0
         screenshots(page, f"analyst-map-by-time-{width}px")
-    finally:
-        context.close()
 
 
 def test_a_corpus_in_slovenian_is_named_and_a_model_that_reads_it_offered(server, page, tmp_path, screenshots):

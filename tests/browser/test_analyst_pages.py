@@ -3,19 +3,17 @@ opening with a prompt, and Compare's recommendation with the spreads it weighed.
 
 import pytest
 
-from tests.browser.conftest import no_exception_boxes, wait_for_app
-
-
-def no_sideways_scroll(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+from tests.browser.conftest import (
+    no_exception_boxes,
+    no_sideways_scroll,
+    page_at_width,
+    wait_for_app,
+)
 
 
 @pytest.mark.parametrize("width", [1400, 400])
 def test_the_word_map_and_classify_read_at_each_width(server, browser, screenshots, width):
-    context = browser.new_context(viewport={"width": width, "height": 1000})
-    page = context.new_page()
-    try:
+    with page_at_width(browser, width) as page:
         page.goto(f"{server}/learn-word-map")
         wait_for_app(page)
         chart = page.locator("[data-testid='stVegaLiteChart']").first
@@ -33,8 +31,6 @@ def test_the_word_map_and_classify_read_at_each_width(server, browser, screensho
         assert page.locator("[data-testid='stAlertContentError']").count() == 0  # a prompt, not a red error
         no_sideways_scroll(page)
         screenshots(page, f"classify-first-visit-{width}px")
-    finally:
-        context.close()
 
 
 def test_compare_names_its_spreads(server, page, screenshots):

