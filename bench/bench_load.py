@@ -145,6 +145,22 @@ def run_load(base: str, sessions: int, seconds: float, warm: bool = True, timeou
     return summary
 
 
+def page_times(records: list[dict], kinds, percentiles=(50, 90), digits: int = 2) -> dict:
+    """Per kind of page, and for "all": requests sent, answered, with an exception, and answer-time percentiles."""
+    out = {}
+    for kind in (*kinds, "all"):
+        chosen = [r for r in records if kind == "all" or r["kind"] == kind]
+        answered = [r["seconds"] for r in chosen if r["answered"]]
+        out[kind] = {
+            "sent": len(chosen),
+            "answered": len(answered),
+            "exceptions": sum(r["exception"] for r in chosen),
+            **({f"p{q}_s": round(float(np.percentile(answered, q)), digits) for q in percentiles} if answered else {}),
+            "max_s": round(max(answered), digits) if answered else None,
+        }
+    return out
+
+
 def check_cache(data_dir: Path) -> dict:
     """Is the cache whole after the run? Readable parquet, nothing set aside or half-written, and the
     corpus's vectors exactly what a fresh read gives, agreeing with the model."""
@@ -274,19 +290,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def page_times(records: list[dict], kinds, percentiles=(50, 90), digits: int = 2) -> dict:
-    """Per kind of page, and for "all": requests sent, answered, with an exception, and answer-time percentiles."""
-    out = {}
-    for kind in (*kinds, "all"):
-        chosen = [r for r in records if kind == "all" or r["kind"] == kind]
-        answered = [r["seconds"] for r in chosen if r["answered"]]
-        out[kind] = {
-            "sent": len(chosen),
-            "answered": len(answered),
-            "exceptions": sum(r["exception"] for r in chosen),
-            **({f"p{q}_s": round(float(np.percentile(answered, q)), digits) for q in percentiles} if answered else {}),
-            "max_s": round(max(answered), digits) if answered else None,
-        }
-    return out
