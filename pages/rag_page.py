@@ -12,7 +12,7 @@ from embdash.tasks.chunking import (
     model_token_offsets,
 )
 from embdash.tasks.search import embed_query
-from embdash.ui import cache, links, state, widgets
+from embdash.ui import cache, links, public_limits, state, widgets
 
 INSTRUCTIONS_FROM_LINK = "rag.instructions_from_link"
 
@@ -33,10 +33,13 @@ with widgets.shown_errors():
         method = st.radio(
             "Split by", CHUNK_METHODS, horizontal=True, help=help_of(ChunkParams, "method"), **links.bound("rag.method")
         )
-        if method == "sentences":
+        if public_limits.bounded():  # each other chunking is one more set of chunk vectors kept on the server
+            params = public_limits.default_chunking(method)
+        elif method == "sentences":
             params = ChunkParams(method=method, sentences=widgets.param_controls(SentenceChunkParams, "rag.sentences"))
         else:
             params = ChunkParams(method=method, tokens=widgets.param_controls(TokenChunkParams, "rag.tokens"))
+        if method == "tokens":
             if model_token_offsets(model) is None:
                 st.caption(
                     f"{widgets.plain(model.spec.name)} has no tokenizer embdash can reach, so words (runs of non-space "

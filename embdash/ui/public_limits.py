@@ -7,10 +7,11 @@ instances are not bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import streamlit as st
 
+from embdash.tasks.chunking import ChunkParams
 from embdash.ui import links
 from embdash.ui.server_settings import settings
 
@@ -68,6 +69,21 @@ def vocabulary_maximum(maximum: int, key: str) -> int:
         st.warning(f"This public instance embeds at most {LIMITS.sentence_vocabulary:,} words here; the link asked "
                    f"for {int(linked):,}.")
     return min(maximum, LIMITS.sentence_vocabulary)
+
+
+def default_chunking(method: str) -> ChunkParams:
+    """The RAG page's chunking on a public instance: `method` with its default sizes, said on the page, and a
+    notice when a link asked for other sizes (each would be one more set of chunk vectors kept for everyone)."""
+    group = f"rag.{method}."
+    defaults = asdict(ChunkParams(method=method))[method]
+    asked = [key for key in st.query_params
+             if key.startswith(group) and str(defaults.get(key[len(group):])) != st.query_params[key]]
+    if asked:
+        st.warning("This public instance splits documents with its default sizes; the link's chunk settings were "
+                   "not used.")
+    sizes = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in defaults.items())
+    st.caption(f"On this public instance the chunks have the default sizes ({sizes}).")
+    return ChunkParams(method=method)
 
 
 def _listed(values) -> str:

@@ -69,3 +69,25 @@ def test_the_arithmetic_vocabulary_is_capped_with_a_notice(read_only):
     vocabulary = at.slider(key="arithmetic.sentence_vocabulary")
     assert vocabulary.value == 5_000 and vocabulary.max == LIMITS.sentence_vocabulary
     assert any("at most 10,000 words" in w.value for w in at.warning)
+
+
+def test_rag_chunks_have_the_default_sizes_whatever_the_link_asks(read_only):
+    from embdash.tasks.chunking import TokenChunkParams
+
+    at = by_link("rag_page.py", "tfidf-lsa", **{"rag.method": "tokens", "rag.tokens.max_tokens": "16",
+                                               "rag.tokens.overlap_tokens": "8"})
+    assert any("the link's chunk settings were not used" in w.value for w in at.warning)
+    default = TokenChunkParams()
+    assert any(f"max tokens {default.max_tokens}, overlap tokens {default.overlap_tokens}" in c.value for c in at.caption)
+    assert not [s for s in at.slider if s.key and s.key.startswith("rag.tokens.")]  # nothing to move
+
+
+def test_a_link_with_the_default_chunk_sizes_gets_no_notice(read_only):
+    at = by_link("rag_page.py", "tfidf-lsa", **{"rag.method": "sentences", "rag.sentences.max_chars": "600"})
+    assert not any("chunk settings" in w.value for w in at.warning)
+
+
+def test_a_private_instance_takes_the_links_chunk_sizes():
+    at = by_link("rag_page.py", "tfidf-lsa", **{"rag.method": "tokens", "rag.tokens.max_tokens": "16",
+                                               "rag.tokens.overlap_tokens": "8"})
+    assert at.slider(key="rag.tokens.max_tokens").value == 16
