@@ -460,6 +460,7 @@ def run_inspect(args) -> int:
         language_column,
         language_name,
         language_report,
+        shares_text,
     )
     from embdash.dataio.readers import read_table
     from embdash.models.catalogue import models_reading
@@ -479,9 +480,7 @@ def run_inspect(args) -> int:
         readers = ", ".join(spec.id for spec in models_reading(languages.main)) or "none in the catalogue"
         print(f"  mostly {language_name(languages.main)}, not English: models that read it: {readers}")
     if (column := language_column(frame)) is not None:
-        said = column_languages(frame[column]) or {}
-        print(f"  the column {column!r} says: " + ", ".join(
-            f"{language_name(code)} {share:.0%}" for code, share in list(said.items())[:5]))
+        print(f"  the column {column!r} says: {shares_text(column_languages(frame[column]) or {})}")
     print("columns:")
     for line in kinds_lines(column_kinds(frame, text_column)):
         print(line)

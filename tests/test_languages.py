@@ -52,7 +52,10 @@ def test_a_column_of_language_codes_is_found_and_counted():
     frame = pd.DataFrame({"Content": ENGLISH * 2, "Language": ["en", "en", "es", "en", "und", "EN"],
                           "Label": ["a", "b", "c", "a", "b", "c"]})
     assert languages.language_column(frame) == "Language"
-    assert languages.column_languages(frame["Language"]) == pytest.approx({"en": 4 / 6, "es": 1 / 6, "un": 1 / 6})
+    assert languages.column_languages(frame["Language"]) == pytest.approx({"en": 4 / 6, "es": 1 / 6, "und": 1 / 6})
+    assert languages.shares_text({"en": 0.97, "es": 0.02, "und": 0.006, "da": 0.004}) == (
+        "English 97%, Spanish 2%, other 1%")
+    assert languages.shares_text({"en": 0.5, "und": 0.5}) == "English 50%, undetermined 50%"
     assert languages.language_column(frame.rename(columns={"Language": "Author"})) is None
     assert languages.column_languages(pd.Series(["red", "green", "blue"])) is None
 

@@ -46,6 +46,8 @@ NAMES = {
     "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "xh": "Xhosa", "yo": "Yoruba",
     "zh": "Chinese", "zu": "Zulu",
 }
+#: Codes a language column may hold besides languages (Twitter's, ISO 639-2's).
+SPECIAL_CODES = {"und": "undetermined", "zxx": "no language", "mul": "several languages"}
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -101,7 +103,7 @@ def language_report(texts: Sequence[str], sample: int = SAMPLE, seed: int = SEED
 
 
 def language_name(code: str) -> str:
-    return NAMES.get(code, code)
+    return NAMES.get(code) or SPECIAL_CODES.get(code, code)
 
 
 def column_languages(values: pd.Series) -> dict[str, float] | None:
@@ -111,10 +113,19 @@ def column_languages(values: pd.Series) -> dict[str, float] | None:
     codes = codes[codes != ""]
     if len(codes) == 0:
         return None
-    known = codes.isin(set(NAMES) | {"und", "zxx", "mul"}) | codes.str.fullmatch(r"[a-z]{2}[-_][a-z]{2,4}")
+    known = codes.isin(set(NAMES) | set(SPECIAL_CODES)) | codes.str.fullmatch(r"[a-z]{2}[-_][a-z]{2,4}")
     if known.mean() < 0.9:
         return None
-    return {str(code): float(share) for code, share in codes.str[:2].value_counts(normalize=True).items()}
+    codes = codes.where(codes.isin(set(SPECIAL_CODES)), codes.str[:2])  # "en-GB" counts as English
+    return {str(code): float(share) for code, share in codes.value_counts(normalize=True).items()}
+
+
+def shares_text(shares: dict[str, float]) -> str:
+    """E.g. "English 97%, Spanish 2%, other 1%": languages of at least MIN_SHARE, then the rest as "other"."""
+    kept = [(code, share) for code, share in shares.items() if share >= MIN_SHARE]
+    rest = 1.0 - sum(share for _, share in kept)
+    parts = [f"{language_name(code)} {share:.0%}" for code, share in kept]
+    return ", ".join(parts + ([f"other {rest:.0%}"] if len(kept) < len(shares) and rest > 1e-9 else []))
 
 
 def language_column(frame: pd.DataFrame) -> str | None:

@@ -432,8 +432,7 @@ def language_summary(corpus: Corpus, report: languages.LanguageReport) -> None:
     st.markdown(f"**Languages** (read from the texts): {plain(report.summary())}")
     column = languages.language_column(corpus.frame)
     if column is not None:
-        shares = languages.column_languages(corpus.frame[column]) or {}
-        said = ", ".join(f"{languages.language_name(code)} {share:.0%}" for code, share in list(shares.items())[:5])
+        said = languages.shares_text(languages.column_languages(corpus.frame[column]) or {})
         st.caption(plain(f"The column {column} says: {said}."))
 
 
