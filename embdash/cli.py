@@ -213,7 +213,7 @@ def params_from(args) -> MapParams:
 
 def run_models(args) -> int:
     if args.json:
-        print(json.dumps([asdict(spec) for spec in CATALOGUE], indent=2))
+        print(json.dumps([asdict(spec) for spec in CATALOGUE], indent=2, default=sorted))  # language codes: a list
         return 0
     table = pd.DataFrame(
         {

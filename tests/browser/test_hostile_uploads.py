@@ -105,7 +105,7 @@ def test_markup_in_texts_and_file_name_is_shown_as_text_and_never_runs(server, d
     assert any("onerror=" in text for text in tooltips), tooltips
     drag_box(page, page.locator("[data-testid='stVegaLiteChart']").first, 0.005, 0.005, 0.995, 0.995)
     # Not always all three: with so few points, some sit on the plot's very edge, outside any box.
-    page.get_by_text(re.compile(r"^[1-3] selected · ")).wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"^[1-3] selected, in \d+ topics?:")).wait_for(timeout=120_000)
     wait_for_app(page)
     no_exception_boxes(page)
     no_script_ran(page)

@@ -62,14 +62,14 @@ def test_waiting_visitors_see_their_place_can_cancel_and_a_closed_tab_gives_its_
                 timeout=60_000)
             waited = time.monotonic() - closed
             wait_for_app(c)
-            assert c.locator("[data-testid='stDataFrame']").count() >= 1  # c's search results
+            assert c.locator("[class*='st-key-search-result-0']").count() == 1  # c's search results
             no_exception_boxes(c)
             kept = stored_words(data_dir, LONG_JOB, monkeypatch)
             assert done <= kept < LONG_JOB  # stopped, its batches done kept, not run to its end
             print(f"c started {waited:.1f} s after a's tab closed; a had embedded {kept:,} of {LONG_JOB:,} words")
 
             b.get_by_role("button", name="Embed the 480 texts").click()
-            b.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)  # b's search results
+            b.locator("[class*='st-key-search-result-0']").wait_for(timeout=60_000)  # b's search results
             wait_for_app(b)
             no_exception_boxes(b)
         finally:
