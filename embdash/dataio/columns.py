@@ -263,7 +263,7 @@ def kinds_table(kinds: ColumnKinds) -> pd.DataFrame:
     """The profiles as a table (column, kind, details) for the Data page and exports; a kind the user chose says
     so in its details."""
     def details(profile: ColumnProfile) -> str:
-        found = profile.describe().split(", ", 1)[1] if ", " in profile.describe() else ""
+        found = profile.describe().partition(", ")[2]  # what follows the kind
         return ", ".join(filter(None, ["chosen by you" if profile.name in kinds.overridden else "", found]))
 
     return pd.DataFrame({

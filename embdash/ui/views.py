@@ -11,6 +11,7 @@ import streamlit as st
 from embdash.dataio import columns as column_kinds
 from embdash.dataio import exports, languages
 from embdash.dataio.corpus import Corpus, QualityReport
+from embdash.dataio.frames import is_missing
 from embdash.dataio.readers import LoadReport
 from embdash.dataio.store import CorpusInfo
 from embdash.errors import EmbdashError
@@ -467,11 +468,4 @@ def ranked_hits(hits: pd.DataFrame, key: str) -> None:
             st.markdown(plain(fields["text"]))
             if details:
                 with st.expander("Other columns"):
-                    st.caption(plain(" · ".join(f"{c}: {'' if _missing(fields[c]) else fields[c]}" for c in details)))
-
-
-def _missing(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+                    st.caption(plain(" · ".join(f"{c}: {'' if is_missing(fields[c]) else fields[c]}" for c in details)))
